@@ -1,0 +1,167 @@
+// `npm run lab:image [-- --update-lock] [-- --force]`: builds everything the lab needs into public/vm/.
+// Steps: packages (isolated apt) → root filesystem → kernel + initramfs → container images →
+// 9p index → boot in Node, prepare containerd, save the snapshot → manifest. The finished build is
+// cached outside the repo, keyed by the lock and the recipe.
+import { copyFileSync, existsSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { createRequire } from 'node:module';
+import { setupApt } from './apt.ts';
+import { LOCK_PATH, RECIPE_PATH, readLock, readRecipe, resolvePackages, writeLock, type ResolvedPackage } from './packages.ts';
+import { assembleRootfs, unpackKernel } from './rootfs.ts';
+import { buildInitramfs } from './initramfs.ts';
+import { buildImage, busyboxImage, nginxImage, pauseImage, type BuiltImage } from './oci.ts';
+import { buildFsIndex } from './fsindex.ts';
+import { takeSnapshot } from './snapshot.ts';
+import { BuildError, IMAGES, OUT, REPO, bash, cacheRoot, ensureDir, log, sha256, sha256File } from './util.ts';
+import { checkHostTools } from './host.ts';
+import { DEFAULT_MACHINE, type Manifest, type ManifestFile } from '../../src/vm/manifest.ts';
+
+const args = new Set(process.argv.slice(2));
+const updateLock = args.has('--update-lock');
+const force = args.has('--force');
+
+/** Everything a build depends on besides the packages: the recipe folder and the VM driver. */
+function recipeKey(): string {
+  const files: string[] = [];
+  const walk = (dir: string) => {
+    for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (!e.name.endsWith('.test.ts')) files.push(p);
+    }
+  };
+  walk(IMAGES);
+  walk(join(REPO, 'src/vm'));
+  const v86 = JSON.parse(readFileSync(join(REPO, 'node_modules/v86/package.json'), 'utf8')).version;
+  return sha256(files.map((f) => `${relative(REPO, f)}\n${sha256(readFileSync(f))}`).join('\n') + `\nv86 ${v86}\n` + JSON.stringify(DEFAULT_MACHINE)).slice(0, 20);
+}
+
+function publish(from: string): void {
+  rmSync(OUT, { recursive: true, force: true });
+  ensureDir(join(OUT, '..'));
+  // Hard links: instant, and the cache keeps its copy if public/vm is deleted.
+  bash(`cp -al "${from}" "${OUT}"`);
+}
+
+async function fileEntry(dir: string, name: string): Promise<ManifestFile> {
+  const p = join(dir, name);
+  return { name, size: statSync(p).size, sha256: await sha256File(p) };
+}
+
+async function main(): Promise<void> {
+  const cache = cacheRoot();
+  let key = recipeKey();
+  const cached = join(cache, 'builds', key, 'vm');
+  if (!force && !updateLock && existsSync(join(cached, 'manifest.json'))) {
+    log(`up to date (cached build ${key}); publishing to ${relative(REPO, OUT)}/`);
+    publish(cached);
+    return;
+  }
+  checkHostTools();
+  const apt = setupApt(join(cache, 'apt'), ['sid', 'bookworm']);
+  const lockBefore = existsSync(LOCK_PATH) ? readFileSync(LOCK_PATH, 'utf8') : '';
+  const pkgs = await resolvePackages(apt, readRecipe(), readLock(), { updateLock });
+  if (updateLock || !lockBefore) writeLock(pkgs);
+  key = recipeKey();
+  const buildDir = join(cache, 'builds', key);
+  const finalDir = join(buildDir, 'vm');
+  if (!force && existsSync(join(finalDir, 'manifest.json'))) {
+    log(`up to date (cached build ${key}); publishing`);
+    publish(finalDir);
+    return;
+  }
+  const work = ensureDir(join(cache, 'work'));
+  const stage = join(buildDir, 'vm.partial');
+  rmSync(stage, { recursive: true, force: true });
+  ensureDir(stage);
+
+  const kernel = unpackKernel(pkgs, work);
+  const root = join(work, 'rootfs');
+  assembleRootfs(pkgs, kernel, root);
+  copyFileSync(kernel.vmlinuz, join(stage, 'vmlinuz'));
+  log('initramfs');
+  buildInitramfs(root, kernel.version, work, join(stage, 'initrd.img'));
+  firmware(pkgs, work, stage);
+
+  log('container images: busybox, pause, nginx');
+  const imagesDir = ensureDir(join(root, 'root/images'));
+  const images: BuiltImage[] = [];
+  for (const [file, spec] of [
+    ['busybox.tar', busyboxImage(root, pkgs, work)],
+    ['pause.tar', pauseImage(work)],
+    ['nginx.tar', nginxImage(pkgs, work)],
+  ] as const) {
+    images.push(buildImage(spec, join(imagesDir, file), work));
+  }
+
+  log('9p index of the root filesystem');
+  const fs = await buildFsIndex(root, join(stage, 'fs.json'), join(stage, 'fs'));
+  log(`${fs.files} files, ${(fs.uniqueBytes / 1e6).toFixed(1)} MB unique, ${(fs.storedBytes / 1e6).toFixed(1)} MB stored`);
+
+  const require = createRequire(import.meta.url);
+  const v86Dir = join(require.resolve('v86'), '../..');
+  copyFileSync(join(v86Dir, 'build/v86.wasm'), join(stage, 'v86.wasm'));
+
+  const files = {
+    wasm: await fileEntry(stage, 'v86.wasm'),
+    bios: await fileEntry(stage, 'bios.bin'),
+    vgaBios: await fileEntry(stage, 'vgabios.bin'),
+    kernel: await fileEntry(stage, 'vmlinuz'),
+    initrd: await fileEntry(stage, 'initrd.img'),
+    fsJson: await fileEntry(stage, 'fs.json'),
+    state: { name: 'state.bin.zst', size: 0, sha256: '', rawSize: 0 },
+  };
+  const manifest: Manifest = {
+    format: 1,
+    builtAt: new Date().toISOString(),
+    lockSha256: sha256(readFileSync(LOCK_PATH)),
+    recipeKey: key,
+    machine: DEFAULT_MACHINE,
+    files,
+    fsDir: 'fs/',
+    fs,
+    kernelVersion: kernel.version,
+    v86Version: JSON.parse(readFileSync(join(v86Dir, 'package.json'), 'utf8')).version,
+    packages: Object.fromEntries(pkgs.map((p) => [p.name, { version: p.version, suite: p.suite, sha256: p.sha256, sets: p.sets }])),
+    drift: pkgs.filter((p) => p.drift).map((p) => p.drift!),
+    images: images.map((i) => ({ ref: i.ref, manifestDigest: i.manifestDigest, tarball: `/root/images/${i.tarball.split('/').pop()}`, size: i.size })),
+    snapshot: { bootToAgentMs: 0, bootToReadyMs: 0, guestMemUsedKiB: 0 },
+  };
+  // The boot reads this manifest (without a state yet) through the same driver a restore uses.
+  writeFileSync(join(stage, 'manifest.json'), JSON.stringify(manifest, null, 1));
+
+  log('booting the image to prepare containerd and save the snapshot');
+  const snap = await takeSnapshot(stage, manifest);
+  manifest.snapshot = snap.info;
+  manifest.files.state = { ...(await fileEntry(stage, 'state.bin.zst')), rawSize: snap.rawSize };
+  writeFileSync(join(stage, 'manifest.json'), JSON.stringify(manifest, null, 1));
+
+  rmSync(finalDir, { recursive: true, force: true });
+  renameSync(stage, finalDir);
+  publish(finalDir);
+  log(`done: ${relative(REPO, OUT)}/ (state ${(manifest.files.state.size / 1e6).toFixed(1)} MB compressed, ${(manifest.files.state.rawSize / 1e6).toFixed(1)} MB raw)`);
+  if (manifest.drift.length) log(`${manifest.drift.length} package(s) differ from the lock; see manifest.json "drift"`);
+}
+
+/** SeaBIOS and its VGA BIOS, from Debian's seabios package. */
+function firmware(pkgs: ResolvedPackage[], work: string, stage: string): void {
+  const p = pkgs.find((x) => x.name === 'seabios');
+  if (!p) throw new BuildError('seabios was not resolved');
+  const dir = join(work, 'seabios');
+  rmSync(dir, { recursive: true, force: true });
+  ensureDir(dir);
+  bash(`dpkg-deb -x "${p.deb}" "${dir}"`);
+  copyFileSync(join(dir, 'usr/share/seabios/bios.bin'), join(stage, 'bios.bin'));
+  copyFileSync(join(dir, 'usr/share/seabios/vgabios-stdvga.bin'), join(stage, 'vgabios.bin'));
+}
+
+main().catch((e) => {
+  if (e instanceof BuildError) {
+    process.stderr.write(`\nlab:image failed: ${e.message}\n`);
+  } else {
+    process.stderr.write(`\nlab:image failed unexpectedly:\n${e?.stack ?? e}\n`);
+  }
+  process.exit(1);
+});
+
+export { RECIPE_PATH };

@@ -1,0 +1,218 @@
+// Assembles the guest's root filesystem from unpacked .debs (no maintainer scripts run, nothing is
+// installed on the host), then does by hand what those scripts would have done.
+import { existsSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync, lstatSync, chmodSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ResolvedPackage } from './packages.ts';
+import { BuildError, IMAGES, bash, ensureDir, log, run } from './util.ts';
+
+/** Units an emulated, network-less, udev-less guest does not need; masked when present. */
+const MASKED_UNITS = [
+  'systemd-logind.service', 'systemd-firstboot.service', 'systemd-sysusers.service', 'systemd-random-seed.service',
+  'systemd-binfmt.service', 'proc-sys-fs-binfmt_misc.automount', 'proc-sys-fs-binfmt_misc.mount',
+  'sys-kernel-debug.mount', 'sys-kernel-tracing.mount', 'sys-kernel-config.mount', 'sys-fs-fuse-connections.mount',
+  'dev-hugepages.mount', 'systemd-hwdb-update.service', 'systemd-journal-catalog-update.service',
+  'systemd-update-done.service', 'systemd-machine-id-commit.service', 'systemd-update-utmp.service',
+  'systemd-update-utmp-runlevel.service', 'systemd-networkd.service', 'systemd-networkd.socket',
+  'systemd-networkd-wait-online.service', 'systemd-network-generator.service', 'systemd-resolved.service',
+  'systemd-timesyncd.service', 'systemd-pstore.service', 'systemd-rfkill.service', 'systemd-rfkill.socket',
+  'systemd-backlight@.service', 'systemd-vconsole-setup.service', 'systemd-oomd.service', 'systemd-oomd.socket',
+  'systemd-homed.service', 'systemd-userdbd.service', 'systemd-userdbd.socket', 'systemd-journald-audit.socket',
+  'systemd-hibernate-resume.service', 'systemd-boot-random-seed.service', 'systemd-boot-update.service',
+  'systemd-bsod.service', 'systemd-confext.service', 'systemd-sysext.service', 'systemd-repart.service',
+  'systemd-growfs-root.service', 'systemd-growfs@.service', 'systemd-fsck-root.service', 'systemd-fsck@.service',
+  'systemd-quotacheck-root.service', 'systemd-quotacheck@.service', 'systemd-tpm2-setup.service',
+  'systemd-tpm2-setup-early.service', 'systemd-tpm2-clear.service', 'systemd-pcrmachine.service',
+  'systemd-pcrphase.service', 'systemd-pcrphase-sysinit.service', 'systemd-pcrphase-initrd.service',
+  'systemd-pcrfs-root.service', 'systemd-pcrfs@.service', 'systemd-pcrextend.socket', 'systemd-pcrlock.socket',
+  'systemd-pcrnvdone.service', 'systemd-pcrproduct.service', 'tpm2.target', 'systemd-mountfsd.service',
+  'systemd-mountfsd.socket', 'systemd-nsresourced.service', 'systemd-nsresourced.socket', 'systemd-storagetm.service',
+  'systemd-soft-reboot.service', 'systemd-creds.socket', 'systemd-hostnamed.socket', 'systemd-sysext.socket',
+  'systemd-confext.socket', 'systemd-portabled.service', 'systemd-machined.service', 'systemd-importd.service',
+  'systemd-ask-password-console.path', 'systemd-ask-password-wall.path', 'ldconfig.service',
+  'systemd-tmpfiles-clean.timer', 'e2scrub_all.timer', 'e2scrub_reap.service', 'fstrim.timer', 'apt-daily.timer',
+  'apt-daily-upgrade.timer', 'dpkg-db-backup.timer', 'man-db.timer', 'getty@tty1.service', 'getty@.service',
+  'serial-getty@.service', 'console-getty.service', 'getty-static.service', 'systemd-journal-flush.service',
+  'modprobe@drm.service', 'modprobe@efi_pstore.service', 'modprobe@dm_mod.service', 'modprobe@loop.service',
+  'modprobe@fuse.service', 'modprobe@nvme_fabrics.service', 'systemd-battery-check.service',
+  'systemd-ssh-generator', 'systemd-hostnamed.service', 'systemd-udevd.service', 'systemd-udev-trigger.service',
+  'systemd-udev-settle.service', 'systemd-udevd-control.socket', 'systemd-udevd-kernel.socket',
+  'systemd-remount-fs.service', 'systemd-keyd.service', 'systemd-report-basic.socket', 'systemd-factory-reset.socket',
+  'systemd-factory-reset-request.service', 'systemd-factory-reset-reboot.service', 'factory-reset.target',
+  'systemd-sysupdate.timer', 'systemd-sysupdate-reboot.timer', 'systemd-journald-varlink@.socket',
+  'systemd-tpm2-setup-early.service',
+];
+
+/** Generators to switch off: each costs a process start on a 9p root at every boot. */
+const DISABLED_GENERATORS = [
+  'systemd-getty-generator', 'systemd-gpt-auto-generator', 'systemd-hibernate-resume-generator',
+  'systemd-system-update-generator', 'systemd-debug-generator', 'systemd-bless-boot-generator',
+  'systemd-cryptsetup-generator', 'systemd-veritysetup-generator', 'systemd-integritysetup-generator',
+  'systemd-run-generator', 'systemd-ssh-generator', 'systemd-tpm2-generator', 'systemd-factory-reset-generator',
+  'systemd-import-generator', 'systemd-rc-local-generator', 'systemd-sysv-generator', 'systemd-mountfsd-generator',
+];
+
+const ENABLED_UNITS = ['containerd.service', 'lab-agent.service', 'lab-console.service'];
+
+/** Kernel module folders worth shipping: filesystems, networking, virtio. The rest stays out of the index. */
+const MODULE_DIRS = ['kernel/fs', 'kernel/net', 'kernel/lib', 'kernel/crypto', 'kernel/drivers/virtio',
+  'kernel/drivers/char', 'kernel/drivers/block', 'kernel/drivers/net/veth.ko', 'kernel/drivers/net/virtio_net.ko',
+  'kernel/drivers/net/net_failover.ko', 'kernel/drivers/net/dummy.ko', 'kernel/drivers/net/macvlan.ko',
+  'kernel/drivers/net/ipvlan', 'kernel/drivers/net/vxlan', 'kernel/drivers/net/tun.ko', 'kernel/drivers/net/bonding'];
+
+const PRUNE = ['usr/share/doc', 'usr/share/man', 'usr/share/info', 'usr/share/locale', 'usr/share/lintian',
+  'usr/share/bug', 'usr/share/gitweb', 'usr/share/vim/vim*/doc', 'usr/share/vim/vim*/lang', 'usr/share/zsh',
+  'usr/share/fish', 'usr/lib/i386-linux-gnu/gconv/[!g]*', 'var/cache/debconf', 'usr/share/debconf'];
+
+function extractDeb(deb: string, dest: string): void {
+  bash(`dpkg-deb --fsys-tarfile "${deb}" | tar -x --keep-directory-symlink -C "${dest}"`);
+}
+
+/** Run one of the guest's i386 programs on the host through the guest's own dynamic loader. */
+export function guestExec(root: string, program: string, args: string[]): string {
+  const libdir = join(root, 'usr/lib/i386-linux-gnu');
+  // systemd's tools find libsystemd-shared through a RUNPATH that names the guest's absolute path.
+  const path = [libdir, join(libdir, 'systemd')].join(':');
+  return run(join(libdir, 'ld-linux.so.2'), ['--library-path', path, join(root, program), ...args]);
+}
+
+export interface KernelFiles {
+  version: string;
+  vmlinuz: string;
+  modulesDir: string;
+}
+
+export function unpackKernel(pkgs: ResolvedPackage[], work: string): KernelFiles {
+  const k = pkgs.find((p) => p.sets.includes('kernel'));
+  if (!k) throw new BuildError('no kernel package resolved');
+  const dir = join(work, 'kernel');
+  rmSync(dir, { recursive: true, force: true });
+  ensureDir(dir);
+  extractDeb(k.deb, dir);
+  const version = readdirSync(join(dir, 'lib/modules'))[0];
+  return { version, vmlinuz: join(dir, 'boot', `vmlinuz-${version}`), modulesDir: join(dir, 'lib/modules', version) };
+}
+
+export function assembleRootfs(pkgs: ResolvedPackage[], kernel: KernelFiles, root: string): void {
+  rmSync(root, { recursive: true, force: true });
+  ensureDir(root);
+  // Merged /usr, as Debian sid lays it out.
+  for (const d of ['usr/bin', 'usr/sbin', 'usr/lib']) ensureDir(join(root, d));
+  for (const d of ['bin', 'sbin', 'lib']) symlinkSync(`usr/${d}`, join(root, d));
+  const guest = pkgs.filter((p) => p.sets.includes('guest'));
+  log(`unpacking ${guest.length} guest packages`);
+  for (const p of guest) extractDeb(p.deb, root);
+
+  log(`kernel modules for ${kernel.version}`);
+  const mods = ensureDir(join(root, 'usr/lib/modules', kernel.version));
+  for (const rel of MODULE_DIRS) {
+    const src = join(kernel.modulesDir, rel);
+    if (!existsSync(src)) continue;
+    ensureDir(join(mods, rel, '..'));
+    bash(`cp -a "${src}" "${join(mods, rel)}"`);
+  }
+  for (const f of readdirSync(kernel.modulesDir)) if (f.startsWith('modules.')) bash(`cp -a "${join(kernel.modulesDir, f)}" "${mods}/"`);
+  guestExec(root, 'usr/sbin/depmod', ['-b', root, kernel.version]);
+
+  for (const pattern of PRUNE) bash(`cd "${root}" && rm -rf ${pattern}`);
+
+  log('configuring the guest (users, units, alternatives, containerd config)');
+  bash(`cp -a "${join(IMAGES, 'rootfs')}/." "${root}/"`);
+  configureUsers(root);
+  configureAlternatives(root);
+  writeContainerdConfig(root);
+  ensureDir(join(root, 'opt/cni'));
+  symlinkSync('/usr/lib/cni', join(root, 'opt/cni/bin'));
+  if (!existsSync(join(root, 'etc/mtab'))) symlinkSync('../proc/self/mounts', join(root, 'etc/mtab'));
+  writeFileSync(join(root, 'etc/shells'), '/bin/sh\n/usr/bin/sh\n/bin/bash\n/usr/bin/bash\n');
+  writeFileSync(join(root, 'etc/resolv.conf'), '# The lab has no network outside the guest.\n');
+  chmodSync(join(root, 'root'), 0o700);
+  for (const d of ['var/lib/containerd', 'var/lib/cni', 'run', 'var/log', 'root/images']) ensureDir(join(root, d));
+  configureSystemd(root);
+  run(join(root, 'usr/sbin/ldconfig'), ['-r', root]); // static: runs on the host as it is
+}
+
+function configureUsers(root: string): void {
+  const share = join(root, 'usr/share/base-passwd');
+  // Passwords live in /etc/shadow ("x"), as shadow's own tools would arrange it.
+  const passwd = readFileSync(join(share, 'passwd.master'), 'utf8').replace(/^([^:\n]+):\*:/gm, '$1:x:');
+  const group = readFileSync(join(share, 'group.master'), 'utf8');
+  writeFileSync(join(root, 'etc/passwd'), passwd);
+  writeFileSync(join(root, 'etc/group'), group);
+  // systemd-sysusers from the host, reading the guest's sysusers.d, adds systemd's and dbus's users.
+  guestExec(root, 'usr/bin/systemd-sysusers', [`--root=${root}`]);
+  const users = readFileSync(join(root, 'etc/passwd'), 'utf8').trim().split('\n').map((l) => l.split(':')[0]);
+  const groups = readFileSync(join(root, 'etc/group'), 'utf8').trim().split('\n').map((l) => l.split(':')[0]);
+  // root logs in without a password: the lab is a local, single-user sandbox.
+  writeFileSync(join(root, 'etc/shadow'), users.map((u) => `${u}:${u === 'root' ? '' : '*'}:20000:0:99999:7:::`).join('\n') + '\n', { mode: 0o640 });
+  writeFileSync(join(root, 'etc/gshadow'), groups.map((g) => `${g}:*::`).join('\n') + '\n', { mode: 0o640 });
+}
+
+/** What update-alternatives would have linked in the packages' postinst scripts. */
+function configureAlternatives(root: string): void {
+  const links: Array<[string, string]> = [
+    ['usr/bin/awk', 'mawk'], ['usr/bin/nawk', 'mawk'], ['usr/bin/vi', 'vim.tiny'], ['usr/bin/vim', 'vim.tiny'],
+    ['usr/bin/view', 'vim.tiny'], ['usr/bin/editor', 'vim.tiny'], ['usr/bin/pager', 'less'],
+    ['usr/bin/which', 'which.debianutils'],
+  ];
+  for (const [link, target] of links) {
+    const path = join(root, link);
+    if (!existsSync(join(root, 'usr/bin', target))) continue;
+    if (existsSync(path) || isLink(path)) continue;
+    symlinkSync(target, path);
+  }
+}
+
+function isLink(p: string): boolean {
+  try {
+    return lstatSync(p).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
+/** `containerd config default` (run from the guest's own binary), then the lab's adjustments. */
+function writeContainerdConfig(root: string): void {
+  let cfg = guestExec(root, 'usr/bin/containerd', ['config', 'default']);
+  const R = "[plugins.'io.containerd.cri.v1.runtime'.containerd.runtimes";
+  const edits: Array<[string | RegExp, string]> = [
+    // Snapshotters that need block devices or filesystems this guest does not have.
+    ['disabled_plugins = []', "disabled_plugins = ['io.containerd.snapshotter.v1.btrfs', 'io.containerd.snapshotter.v1.devmapper', 'io.containerd.snapshotter.v1.zfs', 'io.containerd.snapshotter.v1.blockfile', 'io.containerd.snapshotter.v1.erofs', 'io.containerd.differ.v1.erofs', 'io.containerd.snapshotter.v1.aufs']"],
+    // The systemd cgroup driver, as Kubernetes recommends with systemd as PID 1.
+    [/(\.runtimes\.runc\.options\][^[]*?SystemdCgroup = )false/, '$1true'],
+  ];
+  for (const [from, to] of edits) {
+    const next = cfg.replace(from, to);
+    if (next === cfg) throw new BuildError(`containerd's default config changed: could not apply "${String(from)}"`);
+    cfg = next;
+  }
+  // A second handler: the same runc.v2 shim driving crun.
+  const anchor = "\n    [plugins.'io.containerd.cri.v1.runtime'.cni]";
+  if (!cfg.includes(anchor) || !cfg.includes(`${R}.runc]`)) throw new BuildError("containerd's default config changed: no runc runtime or cni section");
+  const crun = `
+        ${R}.crun]
+          runtime_type = 'io.containerd.runc.v2'
+          sandboxer = 'podsandbox'
+
+          ${R}.crun.options]
+            BinaryName = '/usr/bin/crun'
+            SystemdCgroup = true
+`;
+  cfg = cfg.replace(anchor, crun + anchor);
+  if (!cfg.includes("sandbox = 'registry.k8s.io/pause:3.10'")) throw new BuildError("containerd's default sandbox image is no longer registry.k8s.io/pause:3.10");
+  writeFileSync(join(root, 'etc/containerd/config.toml'), '# containerd config default, adjusted for Runtime Lab (images/build/rootfs.ts)\n' + cfg);
+}
+
+function configureSystemd(root: string): void {
+  // The guest's own systemctl, offline (--root): the host needs no systemd.
+  const systemctl = (args: string[]) => guestExec(root, 'usr/bin/systemctl', [`--root=${root}`, '--quiet', ...args]);
+  const unitDirs = ['usr/lib/systemd/system', 'etc/systemd/system'].map((d) => join(root, d));
+  const exists = (u: string) => unitDirs.some((d) => existsSync(join(d, u)));
+  const toMask = MASKED_UNITS.filter((u) => !u.endsWith('-generator') && exists(u));
+  if (toMask.length) systemctl(['mask', ...toMask]);
+  systemctl(['enable', ...ENABLED_UNITS]);
+  systemctl(['set-default', 'multi-user.target']);
+  const gen = ensureDir(join(root, 'etc/systemd/system-generators'));
+  for (const g of DISABLED_GENERATORS) {
+    if (existsSync(join(root, 'usr/lib/systemd/system-generators', g))) symlinkSync('/dev/null', join(gen, g));
+  }
+}

@@ -1,0 +1,65 @@
+// Boots the freshly built image in Node through the lab driver, imports the preloaded images,
+// warms what the lessons use, and saves the compressed state that every lab session restores.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { LabMachine } from '../../src/vm/machine.ts';
+import { DiskAssets } from '../../src/vm/node-assets.ts';
+import type { Manifest } from '../../src/vm/manifest.ts';
+import { BuildError, log, run, warn } from './util.ts';
+
+/** Run in the guest; a failure stops the build with the command's own output. */
+async function must(m: LabMachine, what: string, script: string, timeout = 120_000): Promise<string> {
+  const r = await m.exec(script, { timeout });
+  if (r.exitCode !== 0) throw new BuildError(`${what} failed in the guest (exit ${r.exitCode}):\n${r.stdout}${r.stderr}`);
+  return r.stdout;
+}
+
+const IMPORT = `set -e
+for ns in default k8s.io; do
+  for image in busybox pause nginx; do ctr -n "$ns" images import "/root/images/$image.tar" >/dev/null; done
+done
+ctr -n k8s.io images ls -q`;
+
+// Each binary a lesson runs, once, so containerd's and the guest's own lazy set-up is in the snapshot.
+const WARM = `set -e
+ctr version >/dev/null
+ctr run --rm docker.io/library/busybox:latest lab-warm-runc true
+ctr run --rm --runc-binary /usr/bin/crun docker.io/library/busybox:latest lab-warm-crun true
+ctr run --rm --cni docker.io/library/busybox:latest lab-warm-cni true
+runc --version >/dev/null; crun --version >/dev/null
+systemctl status containerd >/dev/null; journalctl -u containerd -n 1 >/dev/null
+ip addr >/dev/null; lsns >/dev/null; unshare --help >/dev/null; nsenter --help >/dev/null
+ctr -n k8s.io containers ls >/dev/null; ctr -n k8s.io tasks ls >/dev/null
+rm -rf /var/lib/cni/networks/containerd-net/10.* /var/lib/cni/networks/containerd-net/last_reserved_ip.0 2>/dev/null || true`;
+
+export interface SnapshotResult {
+  info: Manifest['snapshot'];
+  rawSize: number;
+}
+
+export async function takeSnapshot(stage: string, manifest: Manifest): Promise<SnapshotResult> {
+  const m = await LabMachine.start({ assets: new DiskAssets(stage), mode: 'boot', fileCacheBytes: 0 });
+  let bootToAgentMs = 0;
+  let bootToReadyMs = 0;
+  try {
+    // start() returns once containerd answers; the events carry the times.
+    bootToReadyMs = performance.now() - m.startedAt;
+    bootToAgentMs = bootToReadyMs; // refined below if the agent reported earlier
+    log(`guest ready after ${(bootToReadyMs / 1000).toFixed(1)} s of cold boot`);
+    const state = (await must(m, 'systemd status', 'systemctl is-system-running || { systemctl --failed --no-legend; exit 0; }')).trim();
+    if (state !== 'running') warn(`systemd is not fully "running" in the guest:\n${state}`);
+    const refs = (await must(m, 'image import', IMPORT, 300_000)).trim().split('\n').sort();
+    const want = manifest.images.map((i) => i.ref).sort();
+    if (want.some((r) => !refs.includes(r))) throw new BuildError(`image import: k8s.io lists ${refs.join(', ')}; expected ${want.join(', ')}`);
+    log(`images imported into default and k8s.io: ${refs.join(', ')}`);
+    await must(m, 'warm-up', WARM, 300_000);
+    const used = await must(m, 'cache drop', "sync; echo 3 > /proc/sys/vm/drop_caches; echo 1 > /proc/sys/vm/compact_memory; awk '/MemTotal/{t=$2} /MemAvailable/{a=$2} END{print t-a}' /proc/meminfo");
+    const raw = new Uint8Array(await m.saveState());
+    writeFileSync(join(stage, 'state.bin'), raw);
+    log(`state saved: ${(raw.length / 1e6).toFixed(1)} MB raw; compressing (zstd -19)`);
+    run('zstd', ['-q', '-19', '-T2', '--rm', '-f', join(stage, 'state.bin'), '-o', join(stage, 'state.bin.zst')]);
+    return { info: { bootToAgentMs, bootToReadyMs, guestMemUsedKiB: Number(used.trim()) }, rawSize: raw.length };
+  } finally {
+    await m.destroy();
+  }
+}

@@ -1,0 +1,4 @@
+# Runtime Lab shell defaults.
+export SYSTEMD_PAGER=cat
+export LESS=FRX
+export CONTAINERD_NAMESPACE=${CONTAINERD_NAMESPACE:-default}

@@ -1,0 +1,1 @@
+[ -n "$BASH" ] && [ -r ~/.bashrc ] && . ~/.bashrc

@@ -1,0 +1,336 @@
+// The one driver of the lab machine: boots or restores v86, runs commands through the guest agent,
+// exposes the learner's console, resets to the snapshot. The page (in a Web Worker), the image
+// builder, the tests, the CLI and the benchmark all use this module.
+import { V86 } from 'v86';
+import type { AssetSource } from './assets.ts';
+import { BootTimeoutError, ExecTimeoutError, LabError, MachineGoneError, WasmUnsupportedError } from './errors.ts';
+import { Emitter, type LabEvents } from './events.ts';
+import type { Manifest } from './manifest.ts';
+import { LineSplitter, encodeExec, encodeKill, encodePing, parseAgentLine, type AgentMessage } from './protocol.ts';
+import { FileCache, type FileStats } from './file-cache.ts';
+
+export interface ExecResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  durationMs: number;
+}
+
+export interface ExecOptions {
+  /** Milliseconds before the command is killed and the call fails with ExecTimeoutError. */
+  timeout?: number;
+}
+
+export interface StartOptions {
+  assets: AssetSource;
+  /** Restore the saved snapshot (default), or boot the kernel cold (the image builder does). */
+  mode?: 'restore' | 'boot';
+  /** v86's x86-to-wasm JIT (default on). */
+  jit?: boolean;
+  /** Bytes of 9p file contents kept after the guest closes them (v86 alone drops them at once). */
+  fileCacheBytes?: number;
+  /** Limits for boot (cold) and restore, in milliseconds. */
+  bootTimeoutMs?: number;
+  readyTimeoutMs?: number;
+  /** Set the guest clock to the host's after a restore (default true). */
+  syncClock?: boolean;
+}
+
+interface Pending {
+  resolve: (m: Extract<AgentMessage, { kind: 'result' }>) => void;
+  reject: (e: Error) => void;
+}
+
+const now = () => (typeof performance !== 'undefined' ? performance.now() : Date.now());
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+// v86's instance, with the parts of its surface this driver uses that v86.d.ts leaves out.
+type Emulator = V86 & {
+  bus: { send(name: string, data: unknown): void };
+  fs9p: { storage: unknown };
+};
+
+export class LabMachine {
+  readonly events = new Emitter<LabEvents>();
+  private emulator!: Emulator;
+  private nextId = 0;
+  private pending = new Map<number, Pending>();
+  private pongs = new Map<number, () => void>();
+  private readyWaiters: Array<() => void> = [];
+  private consoleListeners = new Set<(bytes: Uint8Array) => void>();
+  private consoleHistory: Uint8Array[] = [];
+  private consoleHistoryBytes = 0;
+  private kernelLines: string[] = [];
+  private kernelLine = '';
+  private lastAgentMessage = 0;
+  private watchdog?: ReturnType<typeof setInterval>;
+  private hung = false;
+  private destroyed = false;
+  private stateBuffer?: ArrayBuffer;
+  private fileCache?: FileCache;
+  readonly startedAt = now();
+
+  private constructor(
+    readonly manifest: Manifest,
+    private readonly opts: StartOptions,
+  ) {}
+
+  /** Load the files, start v86 and wait until the guest agent answers. */
+  static async start(opts: StartOptions): Promise<LabMachine> {
+    if (typeof WebAssembly === 'undefined') throw new WasmUnsupportedError();
+    const manifest = await opts.assets.manifest();
+    const m = new LabMachine(manifest, opts);
+    await m.load();
+    return m;
+  }
+
+  get mode(): 'restore' | 'boot' {
+    return this.opts.mode ?? 'restore';
+  }
+
+  private async load(): Promise<void> {
+    const { assets } = this.opts;
+    const f = this.manifest.files;
+    const restore = this.mode === 'restore';
+    const wanted = restore ? [f.wasm, f.bios, f.vgaBios, f.state] : [f.wasm, f.bios, f.vgaBios, f.kernel, f.initrd];
+    const total = wanted.reduce((n, x) => n + x.size, 0);
+    const loaded = new Map<string, number>();
+    const report = (name: string) => (n: number) => {
+      loaded.set(name, n);
+      this.events.emit('progress', { loaded: [...loaded.values()].reduce((a, b) => a + b, 0), total, file: name });
+    };
+    const buffers = await Promise.all(wanted.map((x) => assets.load(x.name, report(x.name))));
+    const [wasm, bios, vgaBios] = buffers;
+    if (restore) this.stateBuffer = buffers[3];
+    this.events.emit('restoring', undefined);
+
+    const s = this.manifest.machine;
+    const emulator = new V86({
+      wasm_fn: async (imports: WebAssembly.Imports) => (await WebAssembly.instantiate(wasm, imports)).instance.exports,
+      memory_size: s.memoryMiB * 1024 * 1024,
+      vga_memory_size: s.vgaMemoryMiB * 1024 * 1024,
+      bios: { buffer: bios },
+      vga_bios: { buffer: vgaBios },
+      ...(restore
+        ? { initial_state: { buffer: this.stateBuffer! }, filesystem: { baseurl: assets.locate(this.manifest.fsDir) } }
+        : {
+            bzimage: { buffer: buffers[3] },
+            initrd: { buffer: buffers[4] },
+            cmdline: s.cmdline,
+            filesystem: { basefs: assets.locate(f.fsJson.name), baseurl: assets.locate(this.manifest.fsDir) },
+          }),
+      autostart: true,
+      uart1: true,
+      virtio_console: true,
+      disable_keyboard: true,
+      disable_mouse: true,
+      disable_speaker: true,
+      disable_jit: this.opts.jit === false,
+    } as unknown as ConstructorParameters<typeof V86>[0]) as Emulator;
+    this.emulator = emulator;
+
+    const agentLines = new LineSplitter((line) => this.onAgentLine(line));
+    emulator.add_listener('serial1-output-byte', (b) => agentLines.push(b));
+    emulator.add_listener('serial0-output-byte', (b) => this.onKernelByte(b));
+    emulator.add_listener('virtio-console0-output-bytes', (bytes) => this.onConsoleBytes(bytes));
+    await new Promise<void>((res) => emulator.add_listener('emulator-loaded', () => res()));
+    this.fileCache = new FileCache(emulator.fs9p.storage, this.opts.fileCacheBytes ?? 96 * 1024 * 1024);
+
+    if (restore) {
+      await this.afterRestore(this.opts.readyTimeoutMs ?? 60_000);
+    } else {
+      await this.waitBootReady();
+    }
+    this.watchdog = setInterval(() => this.checkAlive(), 5000);
+    (this.watchdog as { unref?: () => void }).unref?.();
+  }
+
+  private async waitBootReady(): Promise<void> {
+    const bootMs = this.opts.bootTimeoutMs ?? 240_000;
+    const t0 = now();
+    await new Promise<void>((res, rej) => {
+      const timer = setTimeout(() => rej(new BootTimeoutError('start its guest agent', bootMs / 1000, this.kernelLog(15))), bootMs);
+      this.readyWaiters.push(() => {
+        clearTimeout(timer);
+        res();
+      });
+    });
+    this.events.emit('booted', { ms: now() - this.startedAt });
+    const readyMs = this.opts.readyTimeoutMs ?? 180_000;
+    for (;;) {
+      const r = await this.exec('ctr --timeout 5s version >/dev/null 2>&1', { timeout: 30_000 }).catch(() => null);
+      if (r?.exitCode === 0) break;
+      if (now() - t0 > bootMs + readyMs) throw new BootTimeoutError('get containerd answering', (bootMs + readyMs) / 1000, this.kernelLog(15));
+      await sleep(1000);
+    }
+    this.events.emit('ready', { ms: now() - this.startedAt });
+  }
+
+  /** After a restore: the agent was idle in the snapshot, so one ping shows the machine runs. */
+  private async afterRestore(timeoutMs: number): Promise<void> {
+    const t0 = now();
+    await this.ping(timeoutMs, this.opts.syncClock === false ? undefined : Date.now() / 1000).catch(() => {
+      throw new BootTimeoutError('answer after restoring its snapshot', timeoutMs / 1000, this.kernelLog(15));
+    });
+    this.events.emit('booted', { ms: now() - t0 });
+    // The snapshot was saved with containerd answering; its socket shows it still runs.
+    const r = await this.exec('test -S /run/containerd/containerd.sock', { timeout: timeoutMs });
+    if (r.exitCode !== 0) throw new LabError('containerd is not running in the restored lab.', 'Rebuild the image with `npm run lab:image`.', 'not-ready');
+    this.events.emit('ready', { ms: now() - t0 });
+  }
+
+  private onAgentLine(line: string): void {
+    const msg = parseAgentLine(line);
+    if (!msg) return;
+    this.lastAgentMessage = now();
+    if (this.hung) {
+      this.hung = false;
+      this.events.emit('recovered', undefined);
+    }
+    if (msg.kind === 'ready') {
+      for (const w of this.readyWaiters.splice(0)) w();
+    } else if (msg.kind === 'pong') {
+      this.pongs.get(msg.id)?.();
+      this.pongs.delete(msg.id);
+    } else {
+      const p = this.pending.get(msg.id);
+      this.pending.delete(msg.id);
+      p?.resolve(msg);
+    }
+  }
+
+  private onKernelByte(b: number): void {
+    if (b === 10) {
+      this.kernelLines.push(this.kernelLine);
+      if (this.kernelLines.length > 300) this.kernelLines.shift();
+      this.kernelLine = '';
+    } else if (b !== 13) {
+      this.kernelLine += String.fromCharCode(b);
+    }
+  }
+
+  private onConsoleBytes(bytes: Uint8Array): void {
+    const copy = bytes.slice();
+    this.consoleHistory.push(copy);
+    this.consoleHistoryBytes += copy.length;
+    while (this.consoleHistoryBytes > 64 * 1024 && this.consoleHistory.length > 1) this.consoleHistoryBytes -= this.consoleHistory.shift()!.length;
+    for (const fn of this.consoleListeners) fn(copy);
+  }
+
+  private send(line: string): void {
+    if (this.destroyed) throw new MachineGoneError('destroyed');
+    this.emulator.serial_send_bytes(1, new TextEncoder().encode(line));
+  }
+
+  private ping(timeoutMs: number, unixTime?: number): Promise<void> {
+    const id = ++this.nextId;
+    return new Promise((res, rej) => {
+      const timer = setTimeout(() => {
+        this.pongs.delete(id);
+        rej(new Error('ping timed out'));
+      }, timeoutMs);
+      this.pongs.set(id, () => {
+        clearTimeout(timer);
+        res();
+      });
+      this.send(encodePing(id, unixTime));
+    });
+  }
+
+  private async checkAlive(): Promise<void> {
+    if (this.destroyed || this.hung || now() - this.lastAgentMessage < 5000) return;
+    try {
+      await this.ping(15_000);
+    } catch {
+      if (this.destroyed) return;
+      this.hung = true;
+      this.events.emit('hung', { silentMs: now() - this.lastAgentMessage });
+    }
+  }
+
+  /** Run a bash script in the guest through the agent (not in the learner's terminal). */
+  exec(script: string, opts: ExecOptions = {}): Promise<ExecResult> {
+    const timeout = opts.timeout ?? 60_000;
+    const id = ++this.nextId;
+    const t0 = now();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        try {
+          this.send(encodeKill(id));
+        } catch {
+          /* machine gone: the timeout error says enough */
+        }
+        reject(new ExecTimeoutError(script, timeout));
+      }, timeout);
+      this.pending.set(id, {
+        resolve: (m) => {
+          clearTimeout(timer);
+          resolve({ exitCode: m.exitCode, stdout: m.stdout, stderr: m.stderr, durationMs: now() - t0 });
+        },
+        reject: (e) => {
+          clearTimeout(timer);
+          reject(e);
+        },
+      });
+      try {
+        this.send(encodeExec(id, script));
+      } catch (e) {
+        this.pending.get(id)?.reject(e as Error);
+        this.pending.delete(id);
+      }
+    });
+  }
+
+  /** The learner's console (hvc0): output bytes as they come; returns an unsubscribe function. */
+  onConsole(fn: (bytes: Uint8Array) => void, replay = false): () => void {
+    if (replay) for (const chunk of this.consoleHistory) fn(chunk);
+    this.consoleListeners.add(fn);
+    return () => this.consoleListeners.delete(fn);
+  }
+  writeConsole(data: string | Uint8Array): void {
+    const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
+    this.emulator.bus.send('virtio-console0-input-bytes', bytes);
+  }
+  resizeConsole(cols: number, rows: number): void {
+    this.emulator.bus.send('virtio-console0-resize', [cols, rows]);
+  }
+
+  /** Back to the snapshot: everything since the restore is gone. */
+  async reset(): Promise<void> {
+    if (!this.stateBuffer) throw new LabError('This machine was booted cold and has no snapshot to reset to.', 'Restore the snapshot instead (the default mode).', 'no-snapshot');
+    for (const [id, p] of this.pending) {
+      this.pending.delete(id);
+      p.reject(new MachineGoneError('reset'));
+    }
+    this.pongs.clear();
+    this.events.emit('restoring', undefined);
+    await this.emulator.restore_state(this.stateBuffer);
+    this.consoleHistory = [];
+    this.consoleHistoryBytes = 0;
+    await this.afterRestore(this.opts.readyTimeoutMs ?? 60_000);
+  }
+
+  /** The emulator's whole state (uncompressed), for the image builder's snapshot. */
+  saveState(): Promise<ArrayBuffer> {
+    return this.emulator.save_state();
+  }
+
+  /** The last kernel (ttyS0) lines, for error messages and debugging. */
+  kernelLog(lines = 50): string {
+    return [...this.kernelLines, this.kernelLine].filter(Boolean).slice(-lines).join('\n');
+  }
+
+  fileStats(): FileStats {
+    return this.fileCache!.stats();
+  }
+
+  async destroy(): Promise<void> {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    clearInterval(this.watchdog);
+    for (const p of this.pending.values()) p.reject(new MachineGoneError('destroyed'));
+    this.pending.clear();
+    await this.emulator?.destroy();
+  }
+}
