@@ -44,11 +44,11 @@ export function buildImage(spec: ImageSpec, outTar: string, work: string): Built
   rmSync(dir, { recursive: true, force: true });
   ensureDir(join(dir, 'blobs/sha256'));
   // A reproducible layer: sorted names, fixed times and owners.
-  const tar = Buffer.from(
-    run('tar', ['--sort=name', '--mtime=@0', '--owner=0', '--group=0', '--numeric-owner', '--format=posix',
-      '--pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime', '-C', spec.layerDir, '-c', '.'],
-    { encoding: 'buffer' }) as unknown as Buffer,
-  );
+  const tarFile = join(work, 'layer.tar');
+  run('tar', ['--sort=name', '--mtime=@0', '--owner=0', '--group=0', '--numeric-owner', '--format=posix',
+    '--pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime', '-C', spec.layerDir, '-cf', tarFile, '.']);
+  const tar = readFileSync(tarFile);
+  rmSync(tarFile);
   const layer = blob(dir, gzipSync(tar, { level: 9 }), 'application/vnd.oci.image.layer.v1.tar+gzip');
   const labels = {
     'org.opencontainers.image.description': `Built locally by Runtime Lab from Debian i386 packages: ${spec.builtFrom}`,

@@ -160,6 +160,10 @@ export class LabMachine {
     for (;;) {
       const r = await this.exec('ctr --timeout 5s version >/dev/null 2>&1', { timeout: 30_000 }).catch(() => null);
       if (r?.exitCode === 0) break;
+      if (this.kernelLog(300).includes('You are in emergency mode')) {
+        const failed = await this.exec('systemctl --failed --no-legend; journalctl -b -p err --no-pager | tail -20', { timeout: 30_000 }).catch(() => null);
+        throw new BootTimeoutError('finish booting (systemd entered emergency mode)', (now() - t0) / 1000, `${this.kernelLog(15)}\n${failed?.stdout ?? ''}`);
+      }
       if (now() - t0 > bootMs + readyMs) throw new BootTimeoutError('get containerd answering', (bootMs + readyMs) / 1000, this.kernelLog(15));
       await sleep(1000);
     }
