@@ -20,7 +20,10 @@ const args = new Set(process.argv.slice(2));
 const updateLock = args.has('--update-lock');
 const force = args.has('--force');
 
-/** Everything a build depends on besides the packages: the recipe folder and the VM driver. */
+/**
+ * Everything a build depends on besides the packages: the recipe folder, the v86 version, the
+ * machine settings and the agent's wire format. (The rest of the driver does not shape the image.)
+ */
 function recipeKey(): string {
   const files: string[] = [];
   const walk = (dir: string) => {
@@ -31,7 +34,7 @@ function recipeKey(): string {
     }
   };
   walk(IMAGES);
-  walk(join(REPO, 'src/vm'));
+  files.push(join(REPO, 'src/vm/protocol.ts'), join(REPO, 'src/vm/manifest.ts'));
   const v86 = JSON.parse(readFileSync(join(REPO, 'node_modules/v86/package.json'), 'utf8')).version;
   return sha256(files.map((f) => `${relative(REPO, f)}\n${sha256(readFileSync(f))}`).join('\n') + `\nv86 ${v86}\n` + JSON.stringify(DEFAULT_MACHINE)).slice(0, 20);
 }
@@ -61,7 +64,10 @@ async function main(): Promise<void> {
   const apt = setupApt(join(cache, 'apt'), ['sid', 'bookworm']);
   const lockBefore = existsSync(LOCK_PATH) ? readFileSync(LOCK_PATH, 'utf8') : '';
   const pkgs = await resolvePackages(apt, readRecipe(), readLock(), { updateLock });
-  if (updateLock || !lockBefore) writeLock(pkgs);
+  if (updateLock || !lockBefore) {
+    writeLock(pkgs);
+    for (const p of pkgs) p.drift = undefined; // recorded in the lock now
+  }
   key = recipeKey();
   const buildDir = join(cache, 'builds', key);
   const finalDir = join(buildDir, 'vm');

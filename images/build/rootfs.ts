@@ -135,7 +135,7 @@ function configureUsers(root: string): void {
   const share = join(root, 'usr/share/base-passwd');
   // Passwords live in /etc/shadow ("x"), as shadow's own tools would arrange it.
   const passwd = readFileSync(join(share, 'passwd.master'), 'utf8').replace(/^([^:\n]+):\*:/gm, '$1:x:');
-  const group = readFileSync(join(share, 'group.master'), 'utf8');
+  const group = readFileSync(join(share, 'group.master'), 'utf8').replace(/^([^:\n]+):\*:/gm, '$1:x:');
   writeFileSync(join(root, 'etc/passwd'), passwd);
   writeFileSync(join(root, 'etc/group'), group);
   // systemd-sysusers from the host, reading the guest's sysusers.d, adds systemd's and dbus's users.

@@ -39,12 +39,9 @@ export interface SnapshotResult {
 
 export async function takeSnapshot(stage: string, manifest: Manifest): Promise<SnapshotResult> {
   const m = await LabMachine.start({ assets: new DiskAssets(stage), mode: 'boot', fileCacheBytes: 0 });
-  let bootToAgentMs = 0;
-  let bootToReadyMs = 0;
   try {
-    // start() returns once containerd answers; the events carry the times.
-    bootToReadyMs = performance.now() - m.startedAt;
-    bootToAgentMs = bootToReadyMs; // refined below if the agent reported earlier
+    const bootToAgentMs = m.timings.toFirstAnswer;
+    const bootToReadyMs = m.timings.toReady;
     log(`guest ready after ${(bootToReadyMs / 1000).toFixed(1)} s of cold boot`);
     const state = (await must(m, 'systemd status', 'systemctl is-system-running || { systemctl --failed --no-legend; exit 0; }')).trim();
     if (state !== 'running') warn(`systemd is not fully "running" in the guest:\n${state}`);

@@ -1,0 +1,93 @@
+// One benchmark scenario in its own process, so each variant starts with a cold V8 and its own
+// flags. Prints one JSON line of figures. Driven by bench/bench.ts, through the one lab driver.
+import { LabMachine } from '../src/vm/machine.ts';
+import { DiskAssets } from '../src/vm/node-assets.ts';
+
+const [scenario, ...flags] = process.argv.slice(2);
+const jit = !flags.includes('--no-jit');
+const BUSYBOX = 'docker.io/library/busybox:latest';
+const BUNDLE = `set -e
+rm -rf /tmp/bench && mkdir -p /tmp/bench/rootfs /mnt/bb
+ctr images mount ${BUSYBOX} /mnt/bb >/dev/null
+cp -a /mnt/bb/. /tmp/bench/rootfs/
+ctr images unmount /mnt/bb >/dev/null
+cd /tmp/bench && runc spec
+jq '.process.terminal=false | .process.args=["echo","hi"]' config.json > c && mv c config.json`;
+
+async function timed(lab: LabMachine, script: string): Promise<number> {
+  const r = await lab.exec(script, { timeout: 300_000 });
+  if (r.exitCode !== 0) throw new Error(`${script} exited ${r.exitCode}: ${r.stderr}`);
+  return r.durationMs;
+}
+
+async function restore(): Promise<Record<string, number>> {
+  const lab = new LabMachine({ assets: new DiskAssets(), jit });
+  let loaded = 0;
+  lab.events.on('progress', (p) => (loaded = p.loaded));
+  let fsAtFirstAnswer = 0;
+  lab.events.on('booted', () => (fsAtFirstAnswer = lab.fileStats().bytesRead));
+  await lab.start();
+  const r: Record<string, number> = {
+    loadMs: lab.timings.load,
+    restoreToFirstAnswerMs: lab.timings.toFirstAnswer,
+    restoreToReadyMs: lab.timings.toReady,
+    bytesBeforeFirstAnswer: loaded + fsAtFirstAnswer,
+  };
+  // Each group starts from a fresh restore, so every "first" is a first after restore.
+  r.ctrVersionFirstMs = await timed(lab, 'ctr version >/dev/null');
+  r.ctrVersionSecondMs = await timed(lab, 'ctr version >/dev/null');
+  await lab.reset();
+  r.ctrRunFirstMs = await timed(lab, `ctr run --rm ${BUSYBOX} b1 echo hi >/dev/null`);
+  r.ctrRunSecondMs = await timed(lab, `ctr run --rm ${BUSYBOX} b2 echo hi >/dev/null`);
+  await lab.reset();
+  await timed(lab, BUNDLE); // runs ctr, cp and `runc spec`: runc's first run below is after that
+  r.runcRunFirstMs = await timed(lab, 'cd /tmp/bench && runc run r1 >/dev/null');
+  r.runcRunSecondMs = await timed(lab, 'cd /tmp/bench && runc run r2 >/dev/null');
+  r.crunRunFirstMs = await timed(lab, 'cd /tmp/bench && crun run c1 >/dev/null');
+  r.crunRunSecondMs = await timed(lab, 'cd /tmp/bench && crun run c2 >/dev/null');
+  const fs = lab.fileStats();
+  r.fsBytesRead = fs.bytesRead;
+  r.fsBytesUnique = fs.uniqueBytes;
+  r.rssBytes = process.memoryUsage().rss;
+  r.maxRssBytes = process.resourceUsage().maxRSS * 1024;
+  await lab.destroy();
+  return r;
+}
+
+async function boot(): Promise<Record<string, number>> {
+  const lab = new LabMachine({ assets: new DiskAssets(), mode: 'boot', jit });
+  const r: Record<string, number> = {};
+  const t0 = performance.now();
+  let text = '';
+  lab.onConsole((b) => {
+    text += new TextDecoder().decode(b);
+    if (!r.bootToShellMs && /root@lab\S*:.*# /.test(text)) r.bootToShellMs = performance.now() - t0;
+  });
+  lab.events.on('booted', () => {
+    r.bootToAgentMs = performance.now() - t0;
+  });
+  await lab.start();
+  r.bootToReadyMs = performance.now() - t0;
+  const fs = lab.fileStats();
+  r.fsBytesReadUntilReady = fs.bytesRead;
+  r.fsBytesUniqueUntilReady = fs.uniqueBytes;
+  r.maxRssBytes = process.resourceUsage().maxRSS * 1024;
+  await lab.destroy();
+  return r;
+}
+
+const run = scenario === 'boot' ? boot : scenario === 'restore' ? restore : null;
+if (!run) {
+  process.stderr.write('usage: scenario.ts boot|restore [--no-jit]\n');
+  process.exit(2);
+}
+run().then(
+  (r) => {
+    process.stdout.write(JSON.stringify(r) + '\n');
+    process.exit(0);
+  },
+  (e) => {
+    process.stderr.write(String(e?.stack ?? e) + '\n');
+    process.exit(1);
+  },
+);

@@ -1,0 +1,188 @@
+// The lab machine, for real: one restored snapshot shared by every test in this file (a restore
+// takes a second; a cold boot a minute), with a reset where a test needs a clean machine.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startLab } from '../../src/vm/node.ts';
+import { ExecTimeoutError } from '../../src/vm/errors.ts';
+import type { ExecResult, LabMachine } from '../../src/vm/machine.ts';
+
+let lab: LabMachine;
+before(async () => {
+  lab = await startLab();
+});
+after(async () => {
+  await lab?.destroy();
+});
+
+/** Run in the guest and insist on exit status 0, showing the output when it is not. */
+async function sh(script: string, timeout = 120_000): Promise<string> {
+  const r: ExecResult = await lab.exec(script, { timeout });
+  assert.equal(r.exitCode, 0, `\`${script}\` exited ${r.exitCode}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
+  return r.stdout;
+}
+
+const BUSYBOX = 'docker.io/library/busybox:latest';
+
+describe('the guest', () => {
+  test('systemd is PID 1 and containerd.service is active', async () => {
+    assert.equal((await sh('ps -p 1 -o comm=')).trim(), 'systemd');
+    assert.equal((await sh('readlink /proc/1/exe')).trim(), '/usr/lib/systemd/systemd');
+    assert.equal((await sh('systemctl is-active containerd')).trim(), 'active');
+    assert.match(await sh('systemctl show -p ControlGroup containerd'), /ControlGroup=\/system\.slice\/containerd\.service/);
+  });
+
+  test('the preloaded images are in both namespaces and kept as OCI tarballs', async () => {
+    for (const ns of ['default', 'k8s.io']) {
+      const refs = (await sh(`ctr -n ${ns} images ls -q`)).split('\n');
+      for (const ref of [BUSYBOX, 'docker.io/library/nginx:latest', 'registry.k8s.io/pause:3.10']) assert.ok(refs.includes(ref), `${ref} in ${ns}`);
+    }
+    assert.match(await sh('ls /root/images'), /busybox\.tar[\s\S]*nginx\.tar[\s\S]*pause\.tar/);
+    assert.match(await sh(`ctr images ls name==${BUSYBOX}`), /linux\/386/);
+    const label = await sh(`ctr images export - ${BUSYBOX} | tar -xO --wildcards 'blobs/sha256/*' 2>/dev/null | grep -ao 'Built locally by Runtime Lab[^"]*' | head -1`);
+    assert.match(label, /busybox-static/);
+  });
+
+  test('ctr version: client and server match', async () => {
+    const out = await sh('ctr version');
+    const versions = [...out.matchAll(/^\s*Version:\s*(\S+)/gm)].map((m) => m[1]);
+    assert.equal(versions.length, 2, out);
+    assert.equal(versions[0], versions[1]);
+    assert.match(versions[0], /^2\./);
+  });
+});
+
+describe('containers through containerd', () => {
+  test('ctr run --rm busybox echo hi', async () => {
+    assert.equal(await sh(`ctr run --rm ${BUSYBOX} t1 echo hi`), 'hi\n');
+  });
+
+  test('the same through crun, and crun really ran it', async () => {
+    assert.equal(await sh(`ctr run --rm --runc-binary /usr/bin/crun ${BUSYBOX} t1c echo hi`), 'hi\n');
+    await sh(`ctr run -d --runc-binary /usr/bin/crun ${BUSYBOX} t2c sleep 300`);
+    try {
+      // crun keeps its own state format (a "status" file); runc would have written state.json.
+      const state = JSON.parse(await sh('crun --root /run/containerd/runc/default state t2c'));
+      assert.equal(state.status, 'running');
+      assert.equal((await sh('test -e /run/containerd/runc/default/t2c/state.json; echo $?')).trim(), '1');
+      // The shim's options (protobuf) name the binary it was told to run.
+      assert.match(await sh("ctr containers info t2c | jq -r .Runtime.Options.value | base64 -d | tr -cd '[:print:]'"), /\/usr\/bin\/crun/);
+    } finally {
+      await sh('ctr tasks kill -s KILL t2c; sleep 1; ctr tasks rm -f t2c; ctr containers rm t2c');
+    }
+  });
+
+  test('a memory limit shows in the container cgroup memory.max', async () => {
+    await sh(`ctr run -d --memory-limit 33554432 ${BUSYBOX} tm sleep 300`);
+    try {
+      const pid = (await sh("ctr tasks ls | awk '$1==\"tm\"{print $2}'")).trim();
+      const cgroup = (await sh(`cut -d: -f3 /proc/${pid}/cgroup`)).trim();
+      assert.equal(cgroup, '/default/tm', 'ctr puts containers under /default with the cgroupfs driver');
+      assert.equal((await sh(`cat /sys/fs/cgroup${cgroup}/memory.max`)).trim(), '33554432');
+    } finally {
+      await sh('ctr tasks kill -s KILL tm; sleep 1; ctr tasks rm -f tm; ctr containers rm tm');
+    }
+  });
+
+  test('CNI: a 10.88.x.x address on cni0, and nginx answers over the bridge', async () => {
+    assert.match(await sh(`ctr run --rm --cni ${BUSYBOX} tn ip -4 -o addr show eth0`), /inet 10\.88\.\d+\.\d+\/16/);
+    await sh('ctr run -d --cni docker.io/library/nginx:latest web');
+    try {
+      const pid = (await sh("ctr tasks ls | awk '$1==\"web\"{print $2}'")).trim();
+      const ip = (await sh(`nsenter -t ${pid} -n ip -4 -o addr show eth0 | awk '{print $4}' | cut -d/ -f1`)).trim();
+      assert.match(ip, /^10\.88\.\d+\.\d+$/);
+      assert.match(await sh('ip -o link show cni0'), /cni0/);
+      let page = '';
+      for (let i = 0; i < 20 && !page.includes('Welcome to nginx'); i++) {
+        page = (await lab.exec(`curl -s --max-time 3 http://${ip}/`, { timeout: 30_000 })).stdout;
+        if (!page.includes('Welcome to nginx')) await sh('sleep 1');
+      }
+      assert.match(page, /Welcome to nginx/);
+    } finally {
+      await sh('ctr tasks kill -s KILL web; sleep 1; ctr tasks rm -f web; ctr containers rm web');
+    }
+  });
+});
+
+describe('the low-level runtimes by hand', () => {
+  const bundle = `set -e
+rm -rf /tmp/bundle && mkdir -p /tmp/bundle/rootfs /mnt/bb
+ctr images mount ${BUSYBOX} /mnt/bb >/dev/null
+cp -a /mnt/bb/. /tmp/bundle/rootfs/
+ctr images unmount /mnt/bb >/dev/null
+cd /tmp/bundle && runc spec
+jq '.process.terminal=false | .process.args=["echo","hello from the bundle"]' config.json > c && mv c config.json`;
+
+  test('runc spec + busybox rootfs → runc run', async () => {
+    await sh(bundle);
+    assert.equal(await sh('cd /tmp/bundle && runc run t-runc'), 'hello from the bundle\n');
+  });
+
+  test('runc detached lifecycle: create, start, state, kill, delete', async () => {
+    await sh(`cd /tmp/bundle && jq '.process.args=["sleep","300"]' config.json > c && mv c config.json`);
+    await sh('cd /tmp/bundle && runc create c1 </dev/null >/dev/null 2>&1');
+    const status = async () => JSON.parse(await sh('runc state c1')).status;
+    assert.equal(await status(), 'created');
+    await sh('runc start c1');
+    assert.equal(await status(), 'running');
+    await sh('runc kill c1 KILL');
+    let s = '';
+    for (let i = 0; i < 20 && (s = await status()) !== 'stopped'; i++) await sh('sleep 0.5');
+    assert.equal(s, 'stopped');
+    await sh('runc delete c1');
+    assert.match((await lab.exec('runc state c1')).stderr, /does not exist/);
+    await sh(`cd /tmp/bundle && jq '.process.args=["echo","hello from the bundle"]' config.json > c && mv c config.json`);
+  });
+
+  test('crun run on the same bundle', async () => {
+    assert.equal(await sh('cd /tmp/bundle && crun run t-crun'), 'hello from the bundle\n');
+  });
+
+  test('unshare builds namespaces by hand', async () => {
+    const out = await sh(`unshare --uts --pid --fork --mount-proc sh -c 'hostname inside; hostname; echo pid=$$; readlink /proc/self/ns/uts'`);
+    const [host, pid, ns] = out.trim().split('\n');
+    assert.equal(host, 'inside');
+    assert.equal(pid, 'pid=1');
+    assert.notEqual(ns, (await sh('readlink /proc/self/ns/uts')).trim());
+    assert.equal((await sh('hostname')).trim(), 'lab', 'the outer hostname is untouched');
+  });
+});
+
+describe('the driver', () => {
+  test('a command that outlives its timeout fails with a timeout error naming it, and the next one works', async () => {
+    await assert.rejects(lab.exec('sleep 30; echo late', { timeout: 2000 }), (e: unknown) => {
+      assert.ok(e instanceof ExecTimeoutError);
+      assert.match((e as Error).message, /sleep 30; echo late/);
+      return true;
+    });
+    assert.equal(await sh('echo still here'), 'still here\n');
+    assert.equal((await sh('pgrep -f "sleep 30" || true')).trim(), '', 'the timed-out command was killed');
+  });
+
+  test('exit status, stdout and stderr come back apart', async () => {
+    const r = await lab.exec('echo out; echo err >&2; exit 3');
+    assert.deepEqual([r.exitCode, r.stdout, r.stderr], [3, 'out\n', 'err\n']);
+    assert.ok(r.durationMs > 0);
+  });
+
+  test('large output survives the trip', async () => {
+    const out = await sh('seq 1 20000');
+    assert.equal(out.split('\n').length, 20001);
+  });
+
+  test('the console is a terminal of the size the host sets', async () => {
+    lab.resizeConsole(100, 30);
+    let seen = '';
+    const off = lab.onConsole((b) => (seen += new TextDecoder().decode(b)));
+    lab.writeConsole('stty size\n');
+    for (let i = 0; i < 50 && !seen.includes('30 100'); i++) await new Promise((r) => setTimeout(r, 200));
+    off();
+    assert.match(seen, /30 100/);
+  });
+
+  test('reset restores the snapshot: a file made before it is gone after it', async () => {
+    await sh('echo before > /root/reset-marker && test -e /root/reset-marker');
+    await lab.reset();
+    assert.equal((await lab.exec('test -e /root/reset-marker')).exitCode, 1);
+    assert.equal((await sh('systemctl is-active containerd')).trim(), 'active');
+  });
+});
