@@ -2,7 +2,7 @@
 // Steps: packages (isolated apt) → root filesystem → kernel + initramfs → container images →
 // 9p index → boot in Node, prepare containerd, save the snapshot → manifest. The finished build is
 // cached outside the repo, keyed by the lock and the recipe.
-import { copyFileSync, existsSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, readdirSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { createRequire } from 'node:module';
 import { setupApt } from './apt.ts';
@@ -40,10 +40,28 @@ function recipeKey(): string {
 }
 
 function publish(from: string): void {
-  rmSync(OUT, { recursive: true, force: true });
   ensureDir(join(OUT, '..'));
-  // Hard links: instant, and the cache keeps its copy if public/vm is deleted.
-  bash(`cp -al "${from}" "${OUT}"`);
+  // Hard links: instant, and the cache keeps its copy if public/vm is deleted. Swapped in whole,
+  // so a lab started meanwhile never sees half of one build and half of another.
+  const next = `${OUT}.next`;
+  const old = `${OUT}.old`;
+  rmSync(next, { recursive: true, force: true });
+  rmSync(old, { recursive: true, force: true });
+  bash(`cp -al "${from}" "${next}"`);
+  if (existsSync(OUT)) renameSync(OUT, old);
+  renameSync(next, OUT);
+  rmSync(old, { recursive: true, force: true });
+  const now = new Date();
+  utimesSync(join(from, '..'), now, now); // the build in use counts as the newest
+  pruneBuilds(join(from, '../..'), 3);
+}
+
+/** Keep the newest few cached builds (each ~180 MB). */
+function pruneBuilds(buildsDir: string, keep: number): void {
+  const builds = readdirSync(buildsDir)
+    .map((name) => ({ name, at: statSync(join(buildsDir, name)).mtimeMs }))
+    .sort((a, b) => b.at - a.at);
+  for (const b of builds.slice(keep)) rmSync(join(buildsDir, b.name), { recursive: true, force: true });
 }
 
 async function fileEntry(dir: string, name: string): Promise<ManifestFile> {

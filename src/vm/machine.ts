@@ -25,8 +25,8 @@ export interface StartOptions {
   assets: AssetSource;
   /** Restore the saved snapshot (default), or boot the kernel cold (the image builder does). */
   mode?: 'restore' | 'boot';
-  /** v86's x86-to-wasm JIT (default on). */
-  jit?: boolean;
+  /** v86's x86-to-wasm JIT: on with the lab's tuning (default), off, or with other limits. */
+  jit?: boolean | JitTuning;
   /** Bytes of 9p file contents kept after the guest closes them (v86 alone drops them at once). */
   fileCacheBytes?: number;
   /** Limits for boot (cold) and restore, in milliseconds. */
@@ -35,6 +35,21 @@ export interface StartOptions {
   /** Set the guest clock to the host's after a restore (default true). */
   syncClock?: boolean;
 }
+
+/** Limits on what v86 compiles as one wasm module (its set_jit_config). */
+export interface JitTuning {
+  /** Guest pages per module (v86's default 3). */
+  maxPages: number;
+  /** Extra basic blocks followed per module (v86's default 250). */
+  maxExtraBasicBlocks: number;
+}
+
+/**
+ * Small modules: a restore empties v86's JIT cache, and the first commands after it pay for
+ * regenerating and compiling the guest's hot code. Measured in Node (ctr run after restore, first /
+ * second): default limits 19-22 / 11 s, these 11-13 / 7-8 s, with less memory (bench/).
+ */
+export const LAB_JIT: JitTuning = { maxPages: 1, maxExtraBasicBlocks: 10 };
 
 interface Pending {
   resolve: (m: Extract<AgentMessage, { kind: 'result' }>) => void;
@@ -48,6 +63,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 type Emulator = V86 & {
   bus: { send(name: string, data: unknown): void };
   fs9p: { storage: unknown };
+  v86?: { cpu?: { wm?: { exports?: { set_jit_config?(index: number, value: number): void } } } };
 };
 
 export class LabMachine {
@@ -135,6 +151,7 @@ export class LabMachine {
       disable_mouse: true,
       disable_speaker: true,
       disable_jit: this.opts.jit === false,
+
     } as unknown as ConstructorParameters<typeof V86>[0]) as Emulator;
     this.emulator = emulator;
 
@@ -143,7 +160,8 @@ export class LabMachine {
     emulator.add_listener('serial0-output-byte', (b) => this.onKernelByte(b));
     emulator.add_listener('virtio-console0-output-bytes', (bytes) => this.onConsoleBytes(bytes));
     await new Promise<void>((res) => emulator.add_listener('emulator-loaded', () => res()));
-    this.fileCache = new FileCache(emulator.fs9p.storage, this.opts.fileCacheBytes ?? 96 * 1024 * 1024);
+    this.tuneJit();
+    this.fileCache = new FileCache(emulator.fs9p.storage, this.opts.fileCacheBytes ?? 48 * 1024 * 1024);
 
     if (restore) {
       await this.afterRestore(emulatorStart, this.opts.readyTimeoutMs ?? 60_000);
@@ -152,6 +170,15 @@ export class LabMachine {
     }
     this.watchdog = setInterval(() => this.checkAlive(), 5000);
     (this.watchdog as { unref?: () => void }).unref?.();
+  }
+
+  private tuneJit(): void {
+    if (this.opts.jit === false) return;
+    const tuning = typeof this.opts.jit === 'object' ? this.opts.jit : LAB_JIT;
+    const set = this.emulator.v86?.cpu?.wm?.exports?.set_jit_config;
+    if (!set) return; // another v86 build: keep its defaults
+    set(1, tuning.maxPages);
+    set(3, tuning.maxExtraBasicBlocks);
   }
 
   private async waitBootReady(): Promise<void> {
@@ -325,6 +352,7 @@ export class LabMachine {
     this.events.emit('restoring', undefined);
     const t0 = now();
     await this.emulator.restore_state(this.stateBuffer);
+    this.tuneJit();
     this.consoleHistory = [];
     this.consoleHistoryBytes = 0;
     await this.afterRestore(t0, this.opts.readyTimeoutMs ?? 60_000);

@@ -1,0 +1,154 @@
+// `npm run bench`: figures for the lab machine, printed as a table and written to
+// bench/results.json. Each scenario runs in its own Node process (bench/scenario.ts); the native
+// baseline runs the guest's own i386 binaries on the host (bench/native.sh). Compare ratios from
+// one run: absolute times on a shared 2-core machine are noisy.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync, chmodSync, copyFileSync, rmSync, renameSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Manifest } from '../src/vm/manifest.ts';
+import { DEFAULT_VM_DIR } from '../src/vm/node-assets.ts';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const vmDir = process.env.LAB_VM_DIR ?? DEFAULT_VM_DIR;
+type Figures = Record<string, number>;
+
+function scenario(name: string, nodeFlags: string[], args: string[] = []): Figures | { error: string } {
+  process.stderr.write(`bench: ${name} ${[...nodeFlags, ...args].join(' ')}\n`);
+  const r = spawnSync(process.execPath, [...nodeFlags, '--import', 'tsx', join(HERE, 'scenario.ts'), name, ...args], {
+    encoding: 'utf8',
+    timeout: 15 * 60_000,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const last = r.stdout.trim().split('\n').pop() ?? '';
+  try {
+    return JSON.parse(last);
+  } catch {
+    return { error: (r.stderr || r.stdout).trim().split('\n').slice(-5).join(' | ') };
+  }
+}
+
+/** The guest's root filesystem, rebuilt on the host from the 9p index (what the VM sees). */
+function materializeRootfs(manifest: Manifest): string {
+  const cache = process.env.RUNTIME_LAB_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'runtime-lab');
+  const dir = join(cache, 'bench-rootfs', manifest.files.fsJson.sha256.slice(0, 16));
+  if (existsSync(join(dir, '.complete'))) return dir;
+  rmSync(dir, { recursive: true, force: true });
+  type Node = [string, number, number, number, number, number, (Node[] | string)?];
+  const index = JSON.parse(readFileSync(join(vmDir, manifest.files.fsJson.name), 'utf8')) as { fsroot: Node[] };
+  const compressed: string[] = [];
+  const modes: Array<[string, number]> = [];
+  const walk = (nodes: Node[], at: string) => {
+    for (const [name, , , mode, , , target] of nodes) {
+      const p = join(at, name);
+      const type = mode & 0o170000;
+      if (type === 0o040000) {
+        mkdirSync(p, { recursive: true });
+        walk(target as Node[], p);
+        modes.push([p, mode & 0o7777]);
+      } else if (type === 0o120000) {
+        symlinkSync(target as string, p);
+      } else {
+        const stored = target as string;
+        if (stored.endsWith('.zst')) {
+          copyFileSync(join(vmDir, manifest.fsDir, stored), p + '.zst');
+          compressed.push(p + '.zst');
+        } else {
+          copyFileSync(join(vmDir, manifest.fsDir, stored), p);
+        }
+        modes.push([p, mode & 0o7777]);
+      }
+    }
+  };
+  mkdirSync(dir, { recursive: true });
+  walk(index.fsroot, dir);
+  const list = join(dir, '..', 'zst-list');
+  writeFileSync(list, compressed.join('\n') + '\n');
+  spawnSync('zstd', ['-d', '-q', '-f', '--rm', `--filelist=${list}`], { stdio: 'inherit' });
+  rmSync(list);
+  for (const [p, m] of modes.reverse()) chmodSync(p, m);
+  writeFileSync(join(dir, '.complete'), '');
+  return dir;
+}
+
+function native(manifest: Manifest): Figures | { error: string } {
+  process.stderr.write('bench: native baseline (guest binaries on the host kernel)\n');
+  let root: string;
+  try {
+    root = materializeRootfs(manifest);
+  } catch (e) {
+    return { error: `could not rebuild the guest rootfs: ${(e as Error).message}` };
+  }
+  const r = spawnSync('bash', [join(HERE, 'native.sh'), root], { encoding: 'utf8', timeout: 5 * 60_000 });
+  try {
+    return JSON.parse(r.stdout.trim().split('\n').pop() ?? '');
+  } catch {
+    return { error: (r.stderr || r.stdout).trim().split('\n').slice(-3).join(' | ') };
+  }
+}
+
+const fmtMs = (v?: number) => (v === undefined ? 'n/a' : v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${Math.round(v)} ms`);
+const fmtMB = (v?: number) => (v === undefined ? 'n/a' : `${(v / 1e6).toFixed(1)} MB`);
+
+function main(): void {
+  if (!existsSync(join(vmDir, 'manifest.json'))) {
+    process.stderr.write(`No lab image in ${vmDir}. Build it with \`npm run lab:image\`.\n`);
+    process.exit(1);
+  }
+  const manifest = JSON.parse(readFileSync(join(vmDir, 'manifest.json'), 'utf8')) as Manifest;
+  const boot = scenario('boot', []);
+  const variants: Record<string, Figures | { error: string }> = {
+    'default (JIT on)': scenario('restore', []),
+    'JIT off': scenario('restore', [], ['--no-jit']),
+    'node --v8-pool-size=1': scenario('restore', ['--v8-pool-size=1']),
+    'node --liftoff-only': scenario('restore', ['--liftoff-only']),
+  };
+  const nat = native(manifest);
+  const base = variants['default (JIT on)'] as Figures;
+  const n = 'error' in nat ? undefined : (nat as Figures);
+
+  const rows: Array<[string, string, string?]> = [];
+  const b = boot as Figures;
+  rows.push(['cold boot to shell prompt', fmtMs(b.bootToShellMs)]);
+  rows.push(['cold boot to agent answering', fmtMs(b.bootToAgentMs)]);
+  rows.push(['cold boot to containerd ready', fmtMs(b.bootToReadyMs)]);
+  rows.push(['9p bytes read until ready: total / unique', `${fmtMB(b.fsBytesReadUntilReady)} / ${fmtMB(b.fsBytesUniqueUntilReady)}`,
+    b.fsBytesUniqueUntilReady ? `${(b.fsBytesReadUntilReady / b.fsBytesUniqueUntilReady).toFixed(2)}× (target ≤ 1.2×)` : undefined]);
+  rows.push(['files loaded before restore (wasm, BIOS, state)', fmtMs(base.loadMs)]);
+  rows.push(['restore to first answer', fmtMs(base.restoreToFirstAnswerMs), 'target ≤ 1 s']);
+  rows.push(['restore to containerd ready', fmtMs(base.restoreToReadyMs)]);
+  rows.push(['bytes before the first answer', fmtMB(base.bytesBeforeFirstAnswer), 'target ≤ 30 MB']);
+  const cmd = (label: string, key: string, target?: string) => {
+    const parts = Object.entries(variants).map(([k, v]) => `${k}: ${'error' in v ? 'error' : fmtMs((v as Figures)[key])}`);
+    const ratio = n && n[key] ? ` | native ${fmtMs(n[key])}, emulated/native ${(base[key] / n[key]).toFixed(0)}×` : '';
+    rows.push([label, parts.join('; ') + ratio, target]);
+  };
+  cmd('ctr version, first after restore', 'ctrVersionFirstMs');
+  cmd('ctr version, second', 'ctrVersionSecondMs');
+  cmd('ctr run --rm busybox echo, first after restore', 'ctrRunFirstMs', 'target ≤ 5 s');
+  cmd('ctr run --rm busybox echo, second', 'ctrRunSecondMs');
+  cmd('runc run, first after restore', 'runcRunFirstMs');
+  cmd('runc run, second', 'runcRunSecondMs');
+  cmd('crun run, first after restore', 'crunRunFirstMs');
+  cmd('crun run, second', 'crunRunSecondMs');
+  rows.push(['9p bytes read in the restore scenario: total / unique', `${fmtMB(base.fsBytesRead)} / ${fmtMB(base.fsBytesUnique)}`,
+    base.fsBytesUnique ? `${(base.fsBytesRead / base.fsBytesUnique).toFixed(2)}×` : undefined]);
+  rows.push(['state size raw / zstd', `${fmtMB(manifest.files.state.rawSize)} / ${fmtMB(manifest.files.state.size)}`]);
+  rows.push(['guest memory / used after boot', `${manifest.machine.memoryMiB} MiB / ${(manifest.snapshot.guestMemUsedKiB / 1024).toFixed(0)} MiB`]);
+  rows.push(['Node RSS (peak), restore scenario', Object.entries(variants).map(([k, v]) => `${k}: ${'error' in v ? 'error' : fmtMB((v as Figures).maxRssBytes)}`).join('; '), 'target ≤ 600 MB']);
+  rows.push(['Node RSS (peak), cold boot', fmtMB(b.maxRssBytes)]);
+
+  const w = Math.max(...rows.map((r) => r[0].length));
+  const lines = ['| figure | value | note |', '| --- | --- | --- |', ...rows.map(([k, v, t]) => `| ${k.padEnd(w)} | ${v} | ${t ?? ''} |`)];
+  const errors = Object.entries({ boot, ...variants, native: nat }).filter(([, v]) => 'error' in v);
+  for (const [k, v] of errors) lines.push(`\n${k}: ${(v as { error: string }).error}`);
+  process.stdout.write(lines.join('\n') + '\n');
+  const out = join(HERE, 'results.json');
+  writeFileSync(out + '.tmp', JSON.stringify({ at: new Date().toISOString(), manifest: { recipeKey: manifest.recipeKey, machine: manifest.machine, state: manifest.files.state },
+    boot, restore: variants, native: nat }, null, 1));
+  renameSync(out + '.tmp', out);
+  process.stdout.write(`\nwrote ${out}\n`);
+}
+
+main();

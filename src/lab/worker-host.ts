@@ -1,0 +1,77 @@
+// The worker side of the protocol, apart from v86 itself, so tests can drive it with a fake machine.
+import type { ExecOptions, ExecResult, LabEvents } from '../vm/index.ts';
+import { toWireError, type FromWorker, type ToWorker } from './protocol.ts';
+
+/** What the host needs of a LabMachine. */
+export interface MachineLike {
+  events: { on<K extends keyof LabEvents>(event: K, fn: (payload: LabEvents[K]) => void): () => void };
+  start(): Promise<void>;
+  exec(script: string, opts?: ExecOptions): Promise<ExecResult>;
+  reset(): Promise<void>;
+  destroy(): Promise<void>;
+  onConsole(fn: (bytes: Uint8Array) => void, replay?: boolean): () => void;
+  writeConsole(data: Uint8Array): void;
+  resizeConsole(cols: number, rows: number): void;
+}
+
+export interface Port {
+  postMessage(msg: FromWorker, transfer?: Transferable[]): void;
+  addEventListener(type: 'message', fn: (e: MessageEvent<ToWorker>) => void): void;
+}
+
+const EVENTS: Array<keyof LabEvents> = ['progress', 'restoring', 'booted', 'ready', 'hung', 'recovered'];
+
+export function serveLab(port: Port, create: (base: string) => MachineLike): void {
+  let machine: MachineLike | undefined;
+  let size: { cols: number; rows: number } | undefined;
+  const reply = (id: number, work: () => Promise<unknown>) =>
+    Promise.resolve().then(work).then(
+      (value) => port.postMessage({ type: 'reply', id, ok: true, value: value ?? null }),
+      (e) => port.postMessage({ type: 'reply', id, ok: false, error: toWireError(e) }),
+    );
+  const need = () => {
+    if (!machine) throw Object.assign(new Error('The lab has not been started.'), { code: 'not-started', hint: 'Reload the page.' });
+    return machine;
+  };
+
+  port.addEventListener('message', ({ data: msg }) => {
+    switch (msg.type) {
+      case 'start':
+        return void reply(msg.id, async () => {
+          if (machine) return; // one machine per worker: a second start (React dev remount) is a no-op
+          const m = create(msg.base);
+          machine = m;
+          for (const event of EVENTS) m.events.on(event, (payload) => port.postMessage({ type: 'event', event, payload } as FromWorker));
+          try {
+            await m.start();
+          } catch (e) {
+            machine = undefined;
+            throw e;
+          }
+          m.onConsole((bytes) => port.postMessage({ type: 'console-out', bytes }), true);
+          if (size) m.resizeConsole(size.cols, size.rows);
+        });
+      case 'exec':
+        return void reply(msg.id, () => need().exec(msg.script, { timeout: msg.timeout }));
+      case 'reset':
+        return void reply(msg.id, async () => {
+          const m = need();
+          await m.reset();
+          // The snapshot's console has the size it was saved with: tell the guest the real one again.
+          if (size) m.resizeConsole(size.cols, size.rows);
+        });
+      case 'destroy':
+        return void reply(msg.id, async () => {
+          await machine?.destroy();
+          machine = undefined;
+        });
+      case 'console-in':
+        machine?.writeConsole(msg.data);
+        return;
+      case 'resize':
+        size = { cols: msg.cols, rows: msg.rows };
+        machine?.resizeConsole(msg.cols, msg.rows);
+        return;
+    }
+  });
+}
