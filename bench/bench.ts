@@ -99,13 +99,13 @@ function main(): void {
   const manifest = JSON.parse(readFileSync(join(vmDir, 'manifest.json'), 'utf8')) as Manifest;
   const boot = scenario('boot', []);
   const variants: Record<string, Figures | { error: string }> = {
-    'default (JIT on)': scenario('restore', []),
+    'lab driver': scenario('restore', []),
+    'v86 JIT limits': scenario('restore', [], ['--v86-jit-defaults']),
     'JIT off': scenario('restore', [], ['--no-jit']),
     'node --v8-pool-size=1': scenario('restore', ['--v8-pool-size=1']),
-    'node --liftoff-only': scenario('restore', ['--liftoff-only']),
   };
   const nat = native(manifest);
-  const base = variants['default (JIT on)'] as Figures;
+  const base = variants['lab driver'] as Figures;
   const n = 'error' in nat ? undefined : (nat as Figures);
 
   const rows: Array<[string, string, string?]> = [];

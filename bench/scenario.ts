@@ -1,10 +1,11 @@
 // One benchmark scenario in its own process, so each variant starts with a cold V8 and its own
 // flags. Prints one JSON line of figures. Driven by bench/bench.ts, through the one lab driver.
-import { LabMachine } from '../src/vm/machine.ts';
+import { LAB_JIT, LabMachine } from '../src/vm/machine.ts';
 import { DiskAssets } from '../src/vm/node-assets.ts';
 
 const [scenario, ...flags] = process.argv.slice(2);
-const jit = !flags.includes('--no-jit');
+// --no-jit: v86's JIT off; --v86-jit-defaults: v86's own module limits instead of the lab's tuning.
+const jit = flags.includes('--no-jit') ? false : flags.includes('--v86-jit-defaults') ? { maxPages: 3, maxExtraBasicBlocks: 250 } : LAB_JIT;
 const BUSYBOX = 'docker.io/library/busybox:latest';
 const BUNDLE = `set -e
 rm -rf /tmp/bench && mkdir -p /tmp/bench/rootfs /mnt/bb

@@ -5,5 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 [[ -d node_modules/v86 ]] || npm install --no-audit --no-fund
 npm run -s lab:image
-exec npx tsx --test --test-concurrency=1 --test-reporter=spec \
+exec npx tsx --test --test-concurrency=1 \
 	src/vm/*.test.ts images/build/*.test.ts tests/vm/*.test.ts

@@ -17,7 +17,7 @@ export interface ProgressState {
 export const PROGRESS_KEY = 'runtime-lab:progress';
 
 /** In a browser, pass nothing (localStorage); tests pass a Map-backed storage. */
-export function createProgressStore(storage?: StateStorage) {
+export function createProgressStore(storage?: StateStorage, opts: { skipHydration?: boolean } = {}) {
   return createStore<ProgressState>()(
     persist(
       (set, get) => ({
@@ -39,6 +39,8 @@ export function createProgressStore(storage?: StateStorage) {
         version: 1,
         storage: createJSONStorage(() => storage ?? localStorage),
         partialize: (s) => ({ currentLesson: s.currentLesson, passed: s.passed }),
+        // The page rehydrates after its first render, so server HTML and first client render match.
+        skipHydration: opts.skipHydration,
       },
     ),
   );

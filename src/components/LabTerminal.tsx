@@ -1,0 +1,166 @@
+'use client';
+// The lab terminal: xterm.js on the guest's virtio console, with the machine's state over it
+// (download progress, restoring, and what to do when something is wrong).
+import { useEffect, useRef } from 'react';
+import type { Terminal } from '@xterm/xterm';
+import '@xterm/xterm/css/xterm.css';
+import { lab } from '../lab/lab-client.ts';
+import { useLabStore } from '../lab/lab-store.ts';
+import { resolveTheme, useThemeStore } from '../lab/theme-store.ts';
+
+const THEMES = {
+  dark: { background: '#0f1419', foreground: '#e6e1cf', cursor: '#f29718', selectionBackground: '#3d4f61' },
+  light: { background: '#fbfbfa', foreground: '#1f2328', cursor: '#b35900', selectionBackground: '#c8d7ea' },
+};
+
+export function LabTerminal() {
+  const host = useRef<HTMLDivElement>(null);
+  const termRef = useRef<Terminal | null>(null);
+  const theme = useThemeStore((s) => s.theme);
+
+  useEffect(() => {
+    let disposed = false;
+    const cleanups: Array<() => void> = [];
+    void (async () => {
+      const [{ Terminal }, { FitAddon }] = await Promise.all([import('@xterm/xterm'), import('@xterm/addon-fit')]);
+      if (disposed || !host.current) return;
+      const term = new Terminal({
+        fontFamily: 'ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace',
+        fontSize: 14,
+        cursorBlink: true,
+        scrollback: 5000,
+        theme: THEMES[resolveTheme(useThemeStore.getState().theme)],
+        screenReaderMode: false,
+      });
+      termRef.current = term;
+      const fit = new FitAddon();
+      term.loadAddon(fit);
+      term.open(host.current);
+      // WebGL draws faster where it exists; the DOM renderer is the fallback.
+      try {
+        const { WebglAddon } = await import('@xterm/addon-webgl');
+        const webgl = new WebglAddon();
+        webgl.onContextLoss(() => webgl.dispose());
+        term.loadAddon(webgl);
+      } catch {
+        /* no WebGL: keep the DOM renderer */
+      }
+      // Shift+Escape leaves the terminal, so keyboard users are never trapped (Tab goes to the shell).
+      term.attachCustomKeyEventHandler((e) => {
+        if (e.type === 'keydown' && e.key === 'Escape' && e.shiftKey) {
+          term.blur();
+          host.current?.closest('.lab-panel')?.querySelector<HTMLElement>('.lab-panel-heading')?.focus();
+          return false;
+        }
+        return true;
+      });
+      term.textarea?.setAttribute('aria-label', 'Lab terminal (a root shell in the lab machine). Press Shift+Escape to leave it.');
+
+      const decoder = new TextDecoder();
+      cleanups.push(lab.onConsole((bytes) => term.write(decoder.decode(bytes, { stream: true }))));
+      cleanups.push(lab.onReset(() => term.reset()));
+      const input = term.onData((d) => lab.writeConsole(d));
+      cleanups.push(() => input.dispose());
+
+      const resize = () => {
+        if (!host.current || host.current.offsetWidth === 0) return; // hidden tab: keep the last size
+        try {
+          fit.fit();
+        } catch {
+          return;
+        }
+        lab.resize(term.cols, term.rows);
+      };
+      const ro = new ResizeObserver(() => requestAnimationFrame(resize));
+      ro.observe(host.current);
+      cleanups.push(() => ro.disconnect());
+      resize();
+      cleanups.push(() => term.dispose());
+      void lab.start();
+    })();
+    return () => {
+      disposed = true;
+      termRef.current = null;
+      cleanups.forEach((fn) => fn());
+    };
+  }, []);
+
+  useEffect(() => {
+    const apply = () => termRef.current && (termRef.current.options.theme = THEMES[resolveTheme(theme)]);
+    apply();
+    const mq = matchMedia('(prefers-color-scheme: dark)');
+    mq.addEventListener('change', apply);
+    return () => mq.removeEventListener('change', apply);
+  }, [theme]);
+
+  return (
+    <div className="lab-terminal-wrap">
+      <div ref={host} className="lab-terminal" data-testid="terminal" />
+      <LabOverlay />
+    </div>
+  );
+}
+
+function formatMB(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/** What the machine is doing when there is no prompt to show, and what can be done about problems. */
+function LabOverlay() {
+  const { status, progress, error } = useLabStore();
+  if (status === 'ready') return null;
+  const pct = progress.total ? Math.min(100, (progress.loaded / progress.total) * 100) : 0;
+  return (
+    <div className="lab-overlay" role={status === 'error' || status === 'hung' ? 'alert' : 'status'} aria-live="polite" data-status={status}>
+      {(status === 'idle' || status === 'downloading') && (
+        <div className="lab-overlay-box">
+          <p>Downloading the lab machine…</p>
+          <progress max={progress.total || 1} value={progress.loaded} aria-label="Lab machine download" />
+          <p className="muted">
+            {progress.total ? `${formatMB(progress.loaded)} of ${formatMB(progress.total)} (${pct.toFixed(0)}%)` : 'Starting…'}
+          </p>
+          <p className="muted small">The next visit loads it from your browser&apos;s cache.</p>
+        </div>
+      )}
+      {status === 'restoring' && (
+        <div className="lab-overlay-box">
+          <p>Restoring the lab machine…</p>
+          <p className="muted small">The emulator resumes a saved Linux: systemd, containerd, and your shell.</p>
+        </div>
+      )}
+      {status === 'resetting' && (
+        <div className="lab-overlay-box">
+          <p>Resetting the lab…</p>
+        </div>
+      )}
+      {status === 'hung' && (
+        <div className="lab-overlay-box">
+          <p>The lab machine is not answering.</p>
+          <p className="muted small">It may be busy and come back by itself. If not:</p>
+          <div className="row">
+            <button type="button" className="btn btn-primary" onClick={() => void lab.reset()}>Reset lab</button>
+            <button type="button" className="btn" onClick={() => location.reload()}>Reload page</button>
+          </div>
+        </div>
+      )}
+      {status === 'error' && error && (
+        <div className="lab-overlay-box">
+          <p><strong>{error.message.split('\n')[0]}</strong></p>
+          {error.hint && <p className="muted">{error.hint}</p>}
+          {error.code === 'image-missing' && (
+            <p>
+              Build the image on the machine serving this site: <code>npm run lab:image</code>
+            </p>
+          )}
+          {error.message.includes('\n') && <pre className="check-output">{error.message.split('\n').slice(1).join('\n')}</pre>}
+          <div className="row">
+            {error.code !== 'no-wasm' && error.code !== 'image-missing' && (
+              <button type="button" className="btn btn-primary" onClick={() => void lab.reset()}>Reset lab</button>
+            )}
+            <button type="button" className="btn" onClick={() => location.reload()}>Reload page</button>
+          </div>
+        </div>
+      )}
+    </div>
+  );
+}

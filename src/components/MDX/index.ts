@@ -1,0 +1,18 @@
+// The one registry of components lessons can use. MDX maps <pre> (fenced code) here too.
+import { CodeBlock } from './CodeBlock.tsx';
+import { Hint } from './Hint.tsx';
+import { Note } from './Note.tsx';
+import { RuntimeStack } from './RuntimeStack.tsx';
+import { Solution } from './Solution.tsx';
+import { Step } from './Step.tsx';
+import { Warning } from './Warning.tsx';
+
+export const mdxComponents = {
+  pre: CodeBlock,
+  Step,
+  Hint,
+  Solution,
+  Note,
+  Warning,
+  RuntimeStack,
+};

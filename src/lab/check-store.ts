@@ -1,0 +1,23 @@
+// Checks in flight and checks that failed, per step. Passed steps live in the progress store;
+// this is the transient rest, so it is not persisted.
+import { create } from 'zustand';
+
+export type CheckState = { state: 'checking' } | { state: 'failed'; output: string };
+
+interface ChecksState {
+  checks: Record<string, CheckState>;
+  setCheck(key: string, check: CheckState | null): void;
+}
+
+export const checkKey = (lesson: string, step: string) => `${lesson}/${step}`;
+
+export const useCheckStore = create<ChecksState>()((set) => ({
+  checks: {},
+  setCheck: (key, check) =>
+    set((s) => {
+      const checks = { ...s.checks };
+      if (check) checks[key] = check;
+      else delete checks[key];
+      return { checks };
+    }),
+}));

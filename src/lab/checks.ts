@@ -1,0 +1,51 @@
+'use client';
+// Running a step's check through the guest agent (never in the learner's terminal) and recording
+// the outcome: passed steps in the persisted progress store, the rest in the check store.
+import type { LessonStep } from './lessons.ts';
+import { lab } from './lab-client.ts';
+import { checkKey, useCheckStore } from './check-store.ts';
+import { progressStore } from './progress.ts';
+
+const CHECK_TIMEOUT_MS = 120_000;
+
+/** One check; true when it passed. */
+export async function runCheck(lesson: string, step: Pick<LessonStep, 'id' | 'check'>): Promise<boolean> {
+  const key = checkKey(lesson, step.id);
+  const { setCheck } = useCheckStore.getState();
+  setCheck(key, { state: 'checking' });
+  await lab.whenReady();
+  try {
+    const r = await lab.exec(step.check, CHECK_TIMEOUT_MS);
+    if (r.exitCode === 0) {
+      progressStore.getState().markPassed(lesson, step.id);
+      setCheck(key, null);
+      return true;
+    }
+    const output = [r.stdout, r.stderr].filter(Boolean).join('\n').trim();
+    setCheck(key, { state: 'failed', output: `exit status ${r.exitCode}${output ? `\n${output}` : ''}` });
+  } catch (e) {
+    setCheck(key, { state: 'failed', output: (e as Error).message });
+  }
+  return false;
+}
+
+const watching = new Map<string, number>();
+
+/**
+ * After Run typed a step's command: check until it passes, for as long as a slow command may
+ * take. A newer Run of the same step replaces the older watch.
+ */
+export async function watchStep(lesson: string, step: Pick<LessonStep, 'id' | 'check'>, forMs = 180_000): Promise<boolean> {
+  const key = checkKey(lesson, step.id);
+  const token = (watching.get(key) ?? 0) + 1;
+  watching.set(key, token);
+  const until = Date.now() + forMs;
+  await new Promise((r) => setTimeout(r, 1500)); // let the command start
+  while (watching.get(key) === token) {
+    if (await runCheck(lesson, step)) return true;
+    if (Date.now() > until) return false;
+    useCheckStore.getState().setCheck(key, { state: 'checking' });
+    await new Promise((r) => setTimeout(r, 3000));
+  }
+  return false;
+}

@@ -1,0 +1,45 @@
+// The lab machine as the page sees it: its status, download progress, and what went wrong.
+// Not persisted: every page load starts a new machine.
+import { create } from 'zustand';
+
+export type LabStatus =
+  | 'idle' // not started yet
+  | 'downloading' // fetching the machine's files (progress below)
+  | 'restoring' // the emulator resumes the snapshot
+  | 'ready' // the guest answers and containerd runs: the prompt is live
+  | 'resetting' // back to the snapshot
+  | 'hung' // the guest stopped answering (it may come back)
+  | 'error'; // could not start: see error
+
+export interface LabProblem {
+  message: string;
+  hint?: string;
+  code?: string;
+}
+
+interface LabState {
+  status: LabStatus;
+  progress: { loaded: number; total: number };
+  error: LabProblem | null;
+  /** ms from navigation start to the first prompt, for the page's figures and the e2e report */
+  promptAtMs: number | null;
+  set(patch: Partial<Omit<LabState, 'set'>>): void;
+}
+
+export const useLabStore = create<LabState>()((set) => ({
+  status: 'idle',
+  progress: { loaded: 0, total: 0 },
+  error: null,
+  promptAtMs: null,
+  set: (patch) => set(patch),
+}));
+
+export const STATUS_LABEL: Record<LabStatus, string> = {
+  idle: 'Starting',
+  downloading: 'Downloading',
+  restoring: 'Restoring',
+  ready: 'Ready',
+  resetting: 'Resetting',
+  hung: 'Not answering',
+  error: 'Failed',
+};
