@@ -9,6 +9,7 @@ exec unshare --mount --pid --fork bash -c '
 set -euo pipefail
 root=$1
 mount --make-rprivate /
+mount --bind "$root" "$root"  # runc wants / to be a mount point
 mount -t proc proc "$root/proc"
 mount --rbind /sys "$root/sys"
 mount --rbind /dev "$root/dev"
@@ -25,6 +26,8 @@ v1=\$(t ctr version); v2=\$(t ctr version)
 r1=\$(t ctr run --rm docker.io/library/busybox:latest n1 echo hi); r2=\$(t ctr run --rm docker.io/library/busybox:latest n2 echo hi)
 mkdir -p /tmp/b/rootfs /mnt/bb && ctr images mount docker.io/library/busybox:latest /mnt/bb >/dev/null && cp -a /mnt/bb/. /tmp/b/rootfs/ && ctr images unmount /mnt/bb >/dev/null
 cd /tmp/b && runc spec && jq \".process.terminal=false | .process.args=[\\\"echo\\\",\\\"hi\\\"]\" config.json > c && mv c config.json
+# A pure cgroup2 view for the low-level runtimes: crun refuses a hybrid v1+v2 layout.
+umount -l /sys && mount -t sysfs sysfs /sys && mount -t cgroup2 cgroup2 /sys/fs/cgroup
 u1=\$(t runc run nr1); u2=\$(t runc run nr2); c1=\$(t crun run nc1); c2=\$(t crun run nc2)
 echo \"{\\\"ctrVersionFirstMs\\\":\$v1,\\\"ctrVersionSecondMs\\\":\$v2,\\\"ctrRunFirstMs\\\":\$r1,\\\"ctrRunSecondMs\\\":\$r2,\\\"runcRunFirstMs\\\":\$u1,\\\"runcRunSecondMs\\\":\$u2,\\\"crunRunFirstMs\\\":\$c1,\\\"crunRunSecondMs\\\":\$c2}\"
 "
