@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const IMAGES = join(REPO, 'images');
-export const OUT = join(REPO, 'public', 'vm');
+/** Where the finished image goes; LAB_VM_DIR moves it (and the driver reads it from there too). */
+export const OUT = process.env.LAB_VM_DIR ?? join(REPO, 'public', 'vm');
 
 /** The build cache lives outside the repo so a fresh clone on the same machine rebuilds quickly. */
 export function cacheRoot(): string {
