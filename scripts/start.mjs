@@ -1,16 +1,20 @@
 #!/usr/bin/env node
 // `npm start`: make sure the lab image exists (building it when the host can), build the static
 // site, and serve it on 0.0.0.0:3000.
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync, symlinkSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
+
+// Where `npm run lab:image` publishes the image: public/vm/, unless LAB_VM_DIR moves it.
+const vmDir = resolve(process.env.LAB_VM_DIR ?? 'public/vm');
 
 const run = (cmd, args) => {
   const r = spawnSync(cmd, args, { stdio: 'inherit' });
   if (r.status !== 0) process.exit(r.status ?? 1);
 };
 
-if (!existsSync('public/vm/manifest.json') || !existsSync('public/vm/state.bin.zst')) {
-  console.log('The lab image is missing (public/vm/). Building it: npm run lab:image');
+if (!existsSync(`${vmDir}/manifest.json`) || !existsSync(`${vmDir}/state.bin.zst`)) {
+  console.log(`The lab image is missing (${vmDir}). Building it: npm run lab:image`);
   const r = spawnSync('npm', ['run', '-s', 'lab:image'], { stdio: 'inherit' });
   if (r.status !== 0) {
     console.error('\nCould not build the lab image. Build it with:\n\n  npm run lab:image\n\nthen run `npm start` again.');
@@ -18,4 +22,9 @@ if (!existsSync('public/vm/manifest.json') || !existsSync('public/vm/state.bin.z
   }
 }
 run('npm', ['run', '-s', 'site:build']);
+// next build copies public/vm into out/vm; an image published elsewhere is linked in instead.
+if (vmDir !== resolve('public/vm')) {
+  rmSync('out/vm', { recursive: true, force: true });
+  symlinkSync(vmDir, 'out/vm', 'dir');
+}
 run('node', ['scripts/serve.mjs', '--host', '0.0.0.0', '--port', process.env.PORT ?? '3000', '--dir', 'out']);

@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # The whole test suite, as the README's test command and CI run it: build (or reuse) the lab image,
-# then unit tests and the real-VM tests in one node:test run.
+# build the static site and drive it in Debian's Chromium (Playwright), then the unit tests and the
+# real-VM tests in one node:test run (its summary closes the output).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [[ -d node_modules/v86 ]] || npm install --no-audit --no-fund
+bash scripts/host-tools.sh --browser
 npm run -s lab:image
+npm run -s site:build
+npx playwright test
 exec npx tsx --test --test-concurrency=1 \
-	src/vm/*.test.ts images/build/*.test.ts tests/vm/*.test.ts
+	src/vm/*.test.ts src/lab/*.test.ts images/build/*.test.ts tests/vm/*.test.ts

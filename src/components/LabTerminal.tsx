@@ -10,7 +10,12 @@ import { resolveTheme, useThemeStore } from '../lab/theme-store.ts';
 
 const THEMES = {
   dark: { background: '#0f1419', foreground: '#e6e1cf', cursor: '#f29718', selectionBackground: '#3d4f61' },
-  light: { background: '#fbfbfa', foreground: '#1f2328', cursor: '#b35900', selectionBackground: '#c8d7ea' },
+  // Darker ANSI colours than xterm's defaults, so the guest's green prompt stays readable on white.
+  light: {
+    background: '#fbfbfa', foreground: '#1f2328', cursor: '#b35900', selectionBackground: '#c8d7ea',
+    black: '#24292f', red: '#b42318', green: '#116329', yellow: '#7a4d00', blue: '#0550ae', magenta: '#8250df', cyan: '#0a6b75', white: '#57606a',
+    brightBlack: '#57606a', brightRed: '#a40e26', brightGreen: '#1a7f37', brightYellow: '#6f4400', brightBlue: '#0969da', brightMagenta: '#6639ba', brightCyan: '#0b7285', brightWhite: '#6e7781',
+  },
 };
 
 export function LabTerminal() {
@@ -76,6 +81,18 @@ export function LabTerminal() {
       cleanups.push(() => ro.disconnect());
       resize();
       cleanups.push(() => term.dispose());
+      // A read-only window for browser tests and debugging: the WebGL renderer draws to a canvas,
+      // so the text is not in the DOM.
+      (globalThis as { __runtimeLab?: unknown }).__runtimeLab = {
+        terminalText: () => {
+          const b = term.buffer.active;
+          const lines: string[] = [];
+          for (let i = 0; i < b.length; i++) lines.push(b.getLine(i)?.translateToString(true) ?? '');
+          return lines.join('\n').replace(/\n+$/, '');
+        },
+        size: () => ({ cols: term.cols, rows: term.rows }),
+        promptAtMs: () => useLabStore.getState().promptAtMs,
+      };
       void lab.start();
     })();
     return () => {

@@ -19,7 +19,7 @@ export function LessonWorkspace({ lessons, current, setup, children }: { lessons
   useEffect(() => {
     void progressStore.persist.rehydrate();
     progressStore.getState().setCurrentLesson(current.slug);
-    void lab.useSetup(setup);
+    void lab.setLessonSetup(setup);
   }, [current.slug, setup]);
 
   useEffect(() => {

@@ -8,8 +8,8 @@ import { progressStore } from './progress.ts';
 
 const CHECK_TIMEOUT_MS = 120_000;
 
-/** One check; true when it passed. */
-export async function runCheck(lesson: string, step: Pick<LessonStep, 'id' | 'check'>): Promise<boolean> {
+/** One check; true when it passed. `quiet`: a failure keeps showing "checking" (more tries follow). */
+export async function runCheck(lesson: string, step: Pick<LessonStep, 'id' | 'check'>, quiet = false): Promise<boolean> {
   const key = checkKey(lesson, step.id);
   const { setCheck } = useCheckStore.getState();
   setCheck(key, { state: 'checking' });
@@ -21,9 +21,11 @@ export async function runCheck(lesson: string, step: Pick<LessonStep, 'id' | 'ch
       setCheck(key, null);
       return true;
     }
+    if (quiet) return false;
     const output = [r.stdout, r.stderr].filter(Boolean).join('\n').trim();
     setCheck(key, { state: 'failed', output: `exit status ${r.exitCode}${output ? `\n${output}` : ''}` });
   } catch (e) {
+    if (quiet) return false;
     setCheck(key, { state: 'failed', output: (e as Error).message });
   }
   return false;
@@ -42,9 +44,9 @@ export async function watchStep(lesson: string, step: Pick<LessonStep, 'id' | 'c
   const until = Date.now() + forMs;
   await new Promise((r) => setTimeout(r, 1500)); // let the command start
   while (watching.get(key) === token) {
-    if (await runCheck(lesson, step)) return true;
-    if (Date.now() > until) return false;
-    useCheckStore.getState().setCheck(key, { state: 'checking' });
+    const last = Date.now() > until;
+    if (await runCheck(lesson, step, !last)) return true;
+    if (last) return false;
     await new Promise((r) => setTimeout(r, 3000));
   }
   return false;

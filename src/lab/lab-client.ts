@@ -106,7 +106,7 @@ class LabClient {
   }
 
   /** The lesson's setup script, run now if the lab is up and again after every reset. */
-  async useSetup(script: string | undefined): Promise<void> {
+  async setLessonSetup(script: string | undefined): Promise<void> {
     const changed = script !== this.setupScript;
     this.setupScript = script;
     if (changed && useLabStore.getState().status === 'ready') await this.runSetup();

@@ -1,7 +1,7 @@
 // What the learner has done: the current lesson and the steps whose checks passed. Persisted in
 // localStorage, so a reload (which restarts the machine) keeps the record.
-import { createStore, type StateStorage } from 'zustand/vanilla';
-import { createJSONStorage, persist } from 'zustand/middleware';
+import { createStore } from 'zustand/vanilla';
+import { createJSONStorage, persist, type StateStorage } from 'zustand/middleware';
 
 export interface ProgressState {
   currentLesson: string | null;

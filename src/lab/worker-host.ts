@@ -23,6 +23,8 @@ const EVENTS: Array<keyof LabEvents> = ['progress', 'restoring', 'booted', 'read
 
 export function serveLab(port: Port, create: (base: string) => MachineLike): void {
   let machine: MachineLike | undefined;
+  // The driver's console calls need a running emulator; until start() finishes, keystrokes are dropped.
+  let running = false;
   let size: { cols: number; rows: number } | undefined;
   const reply = (id: number, work: () => Promise<unknown>) =>
     Promise.resolve().then(work).then(
@@ -48,6 +50,7 @@ export function serveLab(port: Port, create: (base: string) => MachineLike): voi
             machine = undefined;
             throw e;
           }
+          running = true;
           m.onConsole((bytes) => port.postMessage({ type: 'console-out', bytes }), true);
           if (size) m.resizeConsole(size.cols, size.rows);
         });
@@ -62,15 +65,16 @@ export function serveLab(port: Port, create: (base: string) => MachineLike): voi
         });
       case 'destroy':
         return void reply(msg.id, async () => {
+          running = false;
           await machine?.destroy();
           machine = undefined;
         });
       case 'console-in':
-        machine?.writeConsole(msg.data);
+        if (running) machine?.writeConsole(msg.data);
         return;
       case 'resize':
         size = { cols: msg.cols, rows: msg.rows };
-        machine?.resizeConsole(msg.cols, msg.rows);
+        if (running) machine?.resizeConsole(msg.cols, msg.rows);
         return;
     }
   });

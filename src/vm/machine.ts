@@ -56,6 +56,9 @@ interface Pending {
   reject: (e: Error) => void;
 }
 
+/** How often an idle machine is pinged; each ping costs the guest a process or two. */
+const WATCHDOG_MS = 10_000;
+
 const now = () => (typeof performance !== 'undefined' ? performance.now() : Date.now());
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -151,7 +154,6 @@ export class LabMachine {
       disable_mouse: true,
       disable_speaker: true,
       disable_jit: this.opts.jit === false,
-
     } as unknown as ConstructorParameters<typeof V86>[0]) as Emulator;
     this.emulator = emulator;
 
@@ -168,7 +170,7 @@ export class LabMachine {
     } else {
       await this.waitBootReady();
     }
-    this.watchdog = setInterval(() => this.checkAlive(), 5000);
+    this.watchdog = setInterval(() => this.checkAlive(), WATCHDOG_MS);
     (this.watchdog as { unref?: () => void }).unref?.();
   }
 
@@ -262,6 +264,7 @@ export class LabMachine {
 
   private send(line: string): void {
     if (this.destroyed) throw new MachineGoneError('destroyed');
+    if (!this.emulator) throw new LabError('The lab machine has not started yet.', 'Wait for start() to finish.', 'not-started');
     this.emulator.serial_send_bytes(1, new TextEncoder().encode(line));
   }
 
@@ -281,7 +284,7 @@ export class LabMachine {
   }
 
   private async checkAlive(): Promise<void> {
-    if (this.destroyed || this.hung || now() - this.lastAgentMessage < 5000) return;
+    if (this.destroyed || this.hung || now() - this.lastAgentMessage < WATCHDOG_MS) return;
     try {
       await this.ping(15_000);
     } catch {
@@ -332,10 +335,12 @@ export class LabMachine {
     return () => this.consoleListeners.delete(fn);
   }
   writeConsole(data: string | Uint8Array): void {
+    if (!this.emulator || this.destroyed) return; // nothing to type into yet (or any more)
     const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
     this.emulator.bus.send('virtio-console0-input-bytes', bytes);
   }
   resizeConsole(cols: number, rows: number): void {
+    if (!this.emulator || this.destroyed) return;
     // v86 marshals the pair in the order Linux's virtio_console reads as (cols, rows) for this
     // event: measured with `stty size` in the guest, [cols, rows] arrives swapped.
     this.emulator.bus.send('virtio-console0-resize', [rows, cols]);

@@ -10,7 +10,7 @@ import { useLessonSlug } from './LessonContext.tsx';
 import { StepContext } from './StepContext.tsx';
 
 type Shown = 'pending' | 'checking' | 'passed' | 'failed';
-const LABEL: Record<Shown, string> = { pending: 'Not done yet', checking: 'Checking…', passed: 'Passed', failed: 'Not yet' };
+const LABEL: Record<Shown, string> = { pending: 'Not done yet', checking: 'Checking…', passed: 'Passed', failed: 'Failed' };
 const ICON: Record<Shown, string> = { pending: '○', checking: '◌', passed: '✓', failed: '✗' };
 
 export function Step({ id, title, check, children }: { id: string; title: string; check: string; children?: ReactNode }) {

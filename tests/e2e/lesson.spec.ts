@@ -1,0 +1,100 @@
+// Lesson 1 in a real browser against the real lab machine: prompt, Run, check, progress across a
+// reload, and Reset.
+import { expect, test, type Page } from '@playwright/test';
+
+const LESSON = '/lessons/meet-the-lab/';
+const PROMPT_TIMEOUT = 4 * 60_000;
+
+test.describe.configure({ mode: 'serial' });
+
+let page: Page;
+test.beforeAll(async ({ browser }) => {
+  page = await browser.newPage();
+  page.on('pageerror', (e) => console.log(`[page error] ${e.message}`));
+  page.on('console', (m) => m.type() === 'error' && console.log(`[console] ${m.text()}`));
+});
+test.afterAll(async () => page?.close());
+// On failure, the terminal's text says more than a screenshot of a canvas.
+test.afterEach(async ({}, info) => {
+  if (info.status !== info.expectedStatus && page && !page.isClosed()) {
+    await info.attach('terminal.txt', { body: await terminalText().catch((e) => String(e)), contentType: 'text/plain' });
+  }
+});
+
+const terminalText = () => page.evaluate(() => (globalThis as unknown as { __runtimeLab?: { terminalText(): string } }).__runtimeLab?.terminalText() ?? '');
+
+/** Waits for a shell prompt in the terminal and returns navigation-to-prompt in ms. */
+async function waitForPrompt(): Promise<number> {
+  await expect(page.getByTestId('lab-status')).toHaveText(/Ready/, { timeout: PROMPT_TIMEOUT });
+  await expect.poll(terminalText, { timeout: PROMPT_TIMEOUT, message: 'a root prompt in the terminal' }).toMatch(/root@[^\n]*# ?$|# $/m);
+  // The page's own figure: performance.now() when the first console bytes arrived after ready.
+  return page.evaluate(() => (globalThis as unknown as { __runtimeLab: { promptAtMs(): number } }).__runtimeLab.promptAtMs());
+}
+
+/** Types into the terminal as a learner would. */
+async function typeInTerminal(line: string) {
+  await page.locator('.lab-terminal').click();
+  await page.keyboard.type(line);
+  await page.keyboard.press('Enter');
+}
+
+test('lesson 1 opens beside the lab, and the prompt comes', async () => {
+  await page.goto(LESSON);
+  await expect(page.getByRole('heading', { level: 1, name: 'Meet the lab' })).toBeVisible();
+  await expect(page.locator('[data-step]')).toHaveCount(4);
+  await expect(page.locator('[data-step="pid1"]')).toHaveAttribute('data-status', 'pending');
+  const ms = await waitForPrompt();
+  console.log(`navigation to prompt (first visit): ${(ms / 1000).toFixed(1)} s`);
+  await page.screenshot({ path: 'test-results/lesson-page.png', fullPage: false });
+});
+
+test('Run types the step into the terminal, its output shows, and its check passes', async () => {
+  const step = page.locator('[data-step="pid1"]');
+  await step.getByRole('button', { name: /^Run:/ }).click();
+  await expect.poll(terminalText, { timeout: 120_000 }).toMatch(/^systemd\s*$/m);
+  await expect(step).toHaveAttribute('data-status', 'passed', { timeout: 180_000 });
+  await expect(page.getByTestId('progress-count')).toHaveText('1/4');
+  await page.screenshot({ path: 'test-results/lesson-step-passed.png' });
+});
+
+test('progress survives a reload', async () => {
+  await page.reload();
+  await expect(page.locator('[data-step="pid1"]')).toHaveAttribute('data-status', 'passed');
+  await expect(page.getByTestId('progress-count')).toHaveText('1/4');
+  const ms = await waitForPrompt();
+  console.log(`navigation to prompt (second visit, browser cache): ${(ms / 1000).toFixed(1)} s`);
+});
+
+test('Reset lab takes the machine back: a file made before is gone', async () => {
+  const probe = 'echo "STATE-$(test -e /root/made-before-reset && echo yes || echo no)"';
+  await typeInTerminal('touch /root/made-before-reset');
+  await typeInTerminal(probe);
+  await expect.poll(terminalText, { timeout: 120_000 }).toContain('STATE-yes');
+
+  await page.getByRole('button', { name: 'Reset lab' }).click();
+  await expect(page.getByTestId('lab-status')).toHaveText(/Resetting|Ready/);
+  await waitForPrompt();
+  await typeInTerminal(probe);
+  await expect.poll(terminalText, { timeout: 120_000 }).toContain('STATE-no');
+  expect(await terminalText()).not.toContain('STATE-yes');
+  // Progress is the learner's record, not the machine's: it stays.
+  await expect(page.getByTestId('progress-count')).toHaveText('1/4');
+});
+
+test.describe('when the lab cannot start, the panel says why and what to do', () => {
+  test('the VM files are missing: it names the command that builds them', async ({ page }) => {
+    await page.route('**/vm/manifest.json', (r) => r.fulfill({ status: 404, body: 'not found' }));
+    await page.goto(LESSON);
+    await expect(page.getByTestId('lab-status')).toHaveText(/Failed/);
+    await expect(page.locator('.lab-overlay')).toContainText('npm run lab:image');
+    await expect(page.locator('.lab-overlay').getByRole('button', { name: 'Reload page' })).toBeVisible();
+  });
+
+  test('no WebAssembly: it says so', async ({ page }) => {
+    await page.addInitScript(() => {
+      delete (globalThis as { WebAssembly?: unknown }).WebAssembly;
+    });
+    await page.goto(LESSON);
+    await expect(page.locator('.lab-overlay')).toContainText('WebAssembly');
+  });
+});
