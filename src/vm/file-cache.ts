@@ -17,13 +17,20 @@ export interface FileStats {
   cachedBytes: number;
 }
 
+/** What was fetched, kept across the emulators a machine goes through (each reset makes one). */
+export function newFileCounters() {
+  return { bytesRead: 0, uniqueBytes: 0, filesRead: 0, seen: new Set<string>() };
+}
+
 export class FileCache {
   private readonly kept = new Map<string, number>(); // sha256 -> size, oldest first
   private keptBytes = 0;
-  private readonly seen = new Set<string>();
-  private counters = { bytesRead: 0, uniqueBytes: 0, filesRead: 0 };
 
-  constructor(storage: unknown, private readonly budget: number) {
+  constructor(
+    storage: unknown,
+    private readonly budget: number,
+    private readonly counters = newFileCounters(),
+  ) {
     const s = storage as V86ServerStorage;
     if (!s || typeof s.load_from_server !== 'function' || typeof s.uncache !== 'function' || !s.storage?.filedata) {
       // A v86 whose storage looks different: leave it as it is (only the counters stay at zero).
@@ -34,8 +41,8 @@ export class FileCache {
     s.load_from_server = async (sha, size) => {
       this.counters.bytesRead += size;
       this.counters.filesRead++;
-      if (!this.seen.has(sha)) {
-        this.seen.add(sha);
+      if (!this.counters.seen.has(sha)) {
+        this.counters.seen.add(sha);
         this.counters.uniqueBytes += size;
       }
       return load(sha, size);
@@ -59,6 +66,7 @@ export class FileCache {
   }
 
   stats(): FileStats {
-    return { ...this.counters, cachedBytes: this.keptBytes };
+    const { bytesRead, uniqueBytes, filesRead } = this.counters;
+    return { bytesRead, uniqueBytes, filesRead, cachedBytes: this.keptBytes };
   }
 }

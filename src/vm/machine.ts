@@ -7,7 +7,7 @@ import { BootTimeoutError, ExecTimeoutError, LabError, MachineGoneError, WasmUns
 import { Emitter, type LabEvents } from './events.ts';
 import type { Manifest } from './manifest.ts';
 import { LineSplitter, encodeExec, encodeKill, encodePing, parseAgentLine, type AgentMessage } from './protocol.ts';
-import { FileCache, type FileStats } from './file-cache.ts';
+import { FileCache, newFileCounters, type FileStats } from './file-cache.ts';
 
 export interface ExecResult {
   exitCode: number;
@@ -86,7 +86,10 @@ export class LabMachine {
   private hung = false;
   private destroyed = false;
   private stateBuffer?: ArrayBuffer;
+  private files?: { wasm: WebAssembly.Module; bios: ArrayBuffer; vgaBios: ArrayBuffer };
+  private bootFiles?: { kernel: ArrayBuffer; initrd: ArrayBuffer };
   private fileCache?: FileCache;
+  private readonly fileCounters = newFileCounters();
   private startedAt = 0;
   manifest!: Manifest;
   /** When things happened, in ms: for the page's figures and the benchmark. */
@@ -127,25 +130,41 @@ export class LabMachine {
     };
     const buffers = await Promise.all(wanted.map((x) => assets.load(x.name, report(x.name))));
     this.timings.load = now() - this.startedAt;
-    const [wasm, bios, vgaBios] = buffers;
-    if (restore) this.stateBuffer = buffers[3];
+    const [wasm, bios, vgaBios, ...rest] = buffers;
+    // Compiled once: a reset builds a new emulator from the same module.
+    this.files = { wasm: await WebAssembly.compile(wasm), bios, vgaBios };
+    if (restore) this.stateBuffer = rest[0];
+    else this.bootFiles = { kernel: rest[0], initrd: rest[1] };
     this.events.emit('restoring', undefined);
-
-    const s = this.manifest.machine;
     const emulatorStart = now();
+    await this.createEmulator();
+    if (restore) {
+      await this.afterRestore(emulatorStart, this.opts.readyTimeoutMs ?? 60_000);
+    } else {
+      await this.waitBootReady();
+    }
+    this.watchdog = setInterval(() => this.checkAlive(), WATCHDOG_MS);
+    (this.watchdog as { unref?: () => void }).unref?.();
+  }
+
+  /** A v86 instance on the loaded files: restoring the snapshot, or booting the kernel. */
+  private async createEmulator(): Promise<void> {
+    const { assets } = this.opts;
+    const s = this.manifest.machine;
+    const { wasm, bios, vgaBios } = this.files!;
     const emulator = new V86({
-      wasm_fn: async (imports: WebAssembly.Imports) => (await WebAssembly.instantiate(wasm, imports)).instance.exports,
+      wasm_fn: async (imports: WebAssembly.Imports) => (await WebAssembly.instantiate(wasm, imports)).exports,
       memory_size: s.memoryMiB * 1024 * 1024,
       vga_memory_size: s.vgaMemoryMiB * 1024 * 1024,
       bios: { buffer: bios },
       vga_bios: { buffer: vgaBios },
-      ...(restore
-        ? { initial_state: { buffer: this.stateBuffer! }, filesystem: { baseurl: assets.locate(this.manifest.fsDir) } }
+      ...(this.stateBuffer
+        ? { initial_state: { buffer: this.stateBuffer }, filesystem: { baseurl: assets.locate(this.manifest.fsDir) } }
         : {
-            bzimage: { buffer: buffers[3] },
-            initrd: { buffer: buffers[4] },
+            bzimage: { buffer: this.bootFiles!.kernel },
+            initrd: { buffer: this.bootFiles!.initrd },
             cmdline: s.cmdline,
-            filesystem: { basefs: assets.locate(f.fsJson.name), baseurl: assets.locate(this.manifest.fsDir) },
+            filesystem: { basefs: assets.locate(this.manifest.files.fsJson.name), baseurl: assets.locate(this.manifest.fsDir) },
           }),
       autostart: true,
       uart1: true,
@@ -156,22 +175,13 @@ export class LabMachine {
       disable_jit: this.opts.jit === false,
     } as unknown as ConstructorParameters<typeof V86>[0]) as Emulator;
     this.emulator = emulator;
-
     const agentLines = new LineSplitter((line) => this.onAgentLine(line));
     emulator.add_listener('serial1-output-byte', (b) => agentLines.push(b));
     emulator.add_listener('serial0-output-byte', (b) => this.onKernelByte(b));
     emulator.add_listener('virtio-console0-output-bytes', (bytes) => this.onConsoleBytes(bytes));
     await new Promise<void>((res) => emulator.add_listener('emulator-loaded', () => res()));
     this.tuneJit();
-    this.fileCache = new FileCache(emulator.fs9p.storage, this.opts.fileCacheBytes ?? 48 * 1024 * 1024);
-
-    if (restore) {
-      await this.afterRestore(emulatorStart, this.opts.readyTimeoutMs ?? 60_000);
-    } else {
-      await this.waitBootReady();
-    }
-    this.watchdog = setInterval(() => this.checkAlive(), WATCHDOG_MS);
-    (this.watchdog as { unref?: () => void }).unref?.();
+    this.fileCache = new FileCache(emulator.fs9p.storage, this.opts.fileCacheBytes ?? 48 * 1024 * 1024, this.fileCounters);
   }
 
   private tuneJit(): void {
@@ -356,8 +366,12 @@ export class LabMachine {
     this.pongs.clear();
     this.events.emit('restoring', undefined);
     const t0 = now();
-    await this.emulator.restore_state(this.stateBuffer);
-    this.tuneJit();
+    // A new emulator from the snapshot, rather than restore_state() on the running one: restoring
+    // in place left v86's timers on the old instance's clock, and the guest then stalled for as
+    // long as that instance had run before the snapshot was taken (measured: 100-220 s).
+    const old = this.emulator;
+    await old.destroy();
+    await this.createEmulator();
     this.consoleHistory = [];
     this.consoleHistoryBytes = 0;
     await this.afterRestore(t0, this.opts.readyTimeoutMs ?? 60_000);
