@@ -58,3 +58,15 @@ test('counts bytes read in total and unique', async () => {
   await s.load_from_server('b', 5);
   assert.deepEqual(cache.stats(), { bytesRead: 25, uniqueBytes: 15, filesRead: 3, cachedBytes: 0 });
 });
+
+test('a new cache inherits what the previous one kept (a reset makes a new emulator)', async () => {
+  const a = fakeStorage();
+  const first = new FileCache(a.s, 250);
+  await a.s.load_from_server('x', 100);
+  a.s.uncache('x');
+  const b = fakeStorage();
+  const second = new FileCache(b.s, 250);
+  second.inherit(first);
+  assert.ok(b.filedata.has('x'));
+  assert.equal(second.stats().cachedBytes, 100);
+});

@@ -25,6 +25,7 @@ export function newFileCounters() {
 export class FileCache {
   private readonly kept = new Map<string, number>(); // sha256 -> size, oldest first
   private keptBytes = 0;
+  private storage?: V86ServerStorage;
 
   constructor(
     storage: unknown,
@@ -36,6 +37,7 @@ export class FileCache {
       // A v86 whose storage looks different: leave it as it is (only the counters stay at zero).
       return;
     }
+    this.storage = s;
     const load = s.load_from_server.bind(s);
     const drop = s.uncache.bind(s);
     s.load_from_server = async (sha, size) => {
@@ -63,6 +65,18 @@ export class FileCache {
         drop(old);
       }
     };
+  }
+
+  /** Carry over what a previous emulator's cache kept (a reset makes a new emulator). */
+  inherit(previous: FileCache | undefined): void {
+    if (!previous || !this.storage) return;
+    for (const [sha, size] of previous.kept) {
+      const data = previous.storage?.storage.filedata.get(sha);
+      if (!data) continue;
+      this.storage.storage.filedata.set(sha, data);
+      this.kept.set(sha, size);
+      this.keptBytes += size;
+    }
   }
 
   stats(): FileStats {

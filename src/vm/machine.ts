@@ -181,7 +181,9 @@ export class LabMachine {
     emulator.add_listener('virtio-console0-output-bytes', (bytes) => this.onConsoleBytes(bytes));
     await new Promise<void>((res) => emulator.add_listener('emulator-loaded', () => res()));
     this.tuneJit();
+    const previous = this.fileCache;
     this.fileCache = new FileCache(emulator.fs9p.storage, this.opts.fileCacheBytes ?? 48 * 1024 * 1024, this.fileCounters);
+    this.fileCache.inherit(previous);
   }
 
   private tuneJit(): void {
