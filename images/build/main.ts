@@ -6,7 +6,8 @@ import { copyFileSync, existsSync, readFileSync, readdirSync, renameSync, rmSync
 import { join, relative } from 'node:path';
 import { createRequire } from 'node:module';
 import { setupApt } from './apt.ts';
-import { LOCK_PATH, RECIPE_PATH, readLock, readRecipe, resolvePackages, writeLock, type ResolvedPackage } from './packages.ts';
+import { LOCK_PATH, RECIPE_PATH, addToLock, readLock, readRecipe, resolvePackages, writeLock, type ResolvedPackage } from './packages.ts';
+import { buildCrictl } from './crictl.ts';
 import { assembleRootfs, unpackKernel } from './rootfs.ts';
 import { buildInitramfs } from './initramfs.ts';
 import { buildImage, busyboxImage, nginxImage, pauseImage, type BuiltImage } from './oci.ts';
@@ -30,7 +31,7 @@ function recipeKey(): string {
     for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
       const p = join(dir, e.name);
       if (e.isDirectory()) walk(p);
-      else if (!e.name.endsWith('.test.ts')) files.push(p);
+      else if (!e.name.endsWith('.test.ts') && !e.name.endsWith('_test.go')) files.push(p);
     }
   };
   walk(IMAGES);
@@ -85,6 +86,8 @@ async function main(): Promise<void> {
   if (updateLock || !lockBefore) {
     writeLock(pkgs);
     for (const p of pkgs) p.drift = undefined; // recorded in the lock now
+  } else {
+    addToLock(pkgs, readLock()); // a set new to the recipe is pinned as soon as it is resolved
   }
   key = recipeKey();
   const buildDir = join(cache, 'builds', key);
@@ -102,6 +105,7 @@ async function main(): Promise<void> {
   const kernel = unpackKernel(pkgs, work);
   const root = join(work, 'rootfs');
   assembleRootfs(pkgs, kernel, root);
+  buildCrictl(pkgs, cache, root);
   copyFileSync(kernel.vmlinuz, join(stage, 'vmlinuz'));
   log('initramfs');
   buildInitramfs(root, kernel.version, work, join(stage, 'initrd.img'));

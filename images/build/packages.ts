@@ -13,8 +13,17 @@ export interface RecipePackage {
   /** A metapackage whose first dependency is the real package (the kernel's ABI-named image). */
   meta?: boolean;
 }
+export interface RecipeSet {
+  suite: string;
+  packages: RecipePackage[];
+  /**
+   * false: exactly the named packages, without their dependency closure (build-time sources and
+   * tools that are unpacked, never installed, e.g. the Go toolchain and the -dev sources).
+   */
+  closure?: boolean;
+}
 export interface Recipe {
-  sets: Record<string, { suite: string; packages: RecipePackage[] }>;
+  sets: Record<string, RecipeSet>;
 }
 export interface LockEntry {
   suite: string;
@@ -140,7 +149,9 @@ export async function resolvePackages(apt: Apt, recipe: Recipe, lock: Lock, opts
         ranges.set(p.name, p.range ?? '');
       }
     }
-    const resolved = setName === 'kernel' ? new Map(wanted.map((n) => [n, versionsOnMirror(apt, n, set.suite)[0]])) : closure(apt, set.suite, wanted);
+    const exact = setName === 'kernel' || set.closure === false;
+    if (exact) preferSuite(apt, set.suite);
+    const resolved = exact ? new Map(wanted.map((n) => [n, versionsOnMirror(apt, n, set.suite)[0]])) : closure(apt, set.suite, wanted);
     for (const [name, candidate] of resolved) {
       const prev = chosen.get(name);
       if (prev) {
@@ -211,6 +222,24 @@ export async function resolvePackages(apt: Apt, recipe: Recipe, lock: Lock, opts
   if (drifts.length && !opts.updateLock && Object.keys(lock.packages).length)
     warn(`${drifts.length} package(s) differ from images/packages.lock.json; run \`npm run lab:image -- --update-lock\` to record them`);
   return [...chosen.values()].sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/**
+ * Record packages the lock does not know yet (a set added to the recipe), leaving every locked
+ * entry as it is. Returns the names added.
+ */
+export function addToLock(pkgs: ResolvedPackage[], lock: Lock): string[] {
+  const added = pkgs.filter((p) => !lock.packages[p.name]);
+  if (!added.length) return [];
+  const next: Lock = { packages: { ...lock.packages } };
+  for (const p of added) {
+    next.packages[p.name] = { suite: p.suite, range: p.range, version: p.version, sha256: p.sha256, sets: p.sets };
+    p.drift = undefined;
+  }
+  next.packages = Object.fromEntries(Object.entries(next.packages).sort(([a], [b]) => a.localeCompare(b)));
+  writeFileSync(LOCK_PATH, JSON.stringify(next, null, 1) + '\n');
+  log(`added ${added.length} package(s) to ${LOCK_PATH.replace(IMAGES, 'images')}: ${added.map((p) => p.name).join(', ')}`);
+  return added.map((p) => p.name);
 }
 
 export function writeLock(pkgs: ResolvedPackage[]): void {

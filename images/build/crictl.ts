@@ -1,0 +1,100 @@
+// The lab's crictl (images/crictl): a Go program compiled offline, for i386, by sid's Go toolchain
+// against the Kubernetes CRI client sources Debian packages. Both come from the recipe's "go" set,
+// which is unpacked into the build cache, never into the guest. GOPATH mode: Debian's -dev packages
+// lay their sources out as a GOPATH (/usr/share/gocode/src/<import path>).
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync, renameSync, chmodSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ResolvedPackage } from './packages.ts';
+import { BuildError, IMAGES, bash, cacheRoot, ensureDir, log, run, sha256 } from './util.ts';
+
+export const CRICTL_SRC = join(IMAGES, 'crictl');
+/** The version the lab's crictl reports as its own (not upstream cri-tools'). */
+export const CRICTL_VERSION = '0.1.0-runtimelab';
+
+export interface GoToolchain {
+  /** Where the go set is unpacked (a Debian file tree). */
+  root: string;
+  goroot: string;
+  gopath: string;
+  go: string;
+}
+
+const CURRENT = 'current.json';
+
+/** Unpack the go set into <cache>/go/<hash>/ once per set of .debs; remembered for the unit tests. */
+export function goToolchain(pkgs: ResolvedPackage[], cache = cacheRoot()): GoToolchain {
+  const set = pkgs.filter((p) => p.sets.includes('go'));
+  if (!set.length) throw new BuildError('the recipe has no "go" set (images/packages.json): crictl cannot be built');
+  const base = ensureDir(join(cache, 'go'));
+  const key = sha256(set.map((p) => `${p.name} ${p.sha256}`).sort().join('\n')).slice(0, 16);
+  const root = join(base, `tree-${key}`);
+  if (!existsSync(join(root, '.complete'))) {
+    log(`unpacking the Go toolchain and ${set.length - 2} Go source packages (build cache only)`);
+    rmSync(root, { recursive: true, force: true });
+    ensureDir(root);
+    for (const p of set) bash(`dpkg-deb -x "${p.deb}" "${root}"`);
+    writeFileSync(join(root, '.complete'), set.map((p) => `${p.name} ${p.version}`).join('\n') + '\n');
+    // Older trees are dead weight (~180 MB each).
+    for (const d of readdirSync(base)) if (d.startsWith('tree-') && d !== `tree-${key}`) rmSync(join(base, d), { recursive: true, force: true });
+  }
+  const goroot = readdirSync(join(root, 'usr/lib'))
+    .filter((d) => /^go-\d/.test(d))
+    .map((d) => join(root, 'usr/lib', d))[0];
+  if (!goroot || !existsSync(join(goroot, 'bin/go'))) throw new BuildError(`no Go toolchain in ${root}/usr/lib/go-*`);
+  const tc: GoToolchain = { root, goroot, gopath: join(root, 'usr/share/gocode'), go: join(goroot, 'bin/go') };
+  writeFileSync(join(base, CURRENT), JSON.stringify(tc, null, 1) + '\n');
+  return tc;
+}
+
+/** The toolchain the last image build unpacked, if any (the unit tests use it). */
+export function lastGoToolchain(cache = cacheRoot()): GoToolchain | undefined {
+  const p = join(cache, 'go', CURRENT);
+  if (!existsSync(p)) return undefined;
+  const tc = JSON.parse(readFileSync(p, 'utf8')) as GoToolchain;
+  return existsSync(tc.go) && existsSync(join(tc.root, '.complete')) ? tc : undefined;
+}
+
+/** Offline, GOPATH mode, static i386 (SSE2: v86 emulates it), the compile cache kept in the build cache. */
+export function goEnv(tc: GoToolchain, cache = cacheRoot(), arch = '386'): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    GOENV: 'off',
+    GOROOT: tc.goroot,
+    GOPATH: tc.gopath,
+    GO111MODULE: 'off',
+    GOPROXY: 'off',
+    GOFLAGS: '',
+    GOTOOLCHAIN: 'local',
+    GOTELEMETRY: 'off',
+    GOCACHE: ensureDir(join(cache, 'go', 'build-cache')),
+    CGO_ENABLED: '0',
+    GOOS: 'linux',
+    GOARCH: arch,
+    GO386: 'sse2',
+  };
+}
+
+/** Compile crictl into the guest's /usr/local/bin and generate its bash completion there. */
+export function buildCrictl(pkgs: ResolvedPackage[], cache: string, guestRoot: string): void {
+  const tc = goToolchain(pkgs, cache);
+  const t = Date.now();
+  const bin = join(ensureDir(join(guestRoot, 'usr/local/bin')), 'crictl');
+  const goVersion = run(tc.go, ['env', 'GOVERSION'], { env: goEnv(tc, cache) }).trim();
+  const criApi = pkgs.find((p) => p.name === 'golang-k8s-cri-api-dev')?.version ?? 'unknown';
+  const criClient = pkgs.find((p) => p.name === 'golang-k8s-cri-client-dev')?.version ?? 'unknown';
+  const ldflags = [
+    '-s', '-w',
+    `-X main.version=${CRICTL_VERSION}`,
+    `-X main.buildInfo=${goVersion},cri-api=${criApi},cri-client=${criClient}`,
+  ].join(' ');
+  run(tc.go, ['build', '-trimpath', '-ldflags', ldflags, '-o', `${bin}.new`, '.'], { cwd: CRICTL_SRC, env: goEnv(tc, cache) });
+  renameSync(`${bin}.new`, bin);
+  chmodSync(bin, 0o755);
+  // The binary is static i386: it runs on the host as it is.
+  const completion = run(bin, ['completion', 'bash']);
+  if (!completion.includes('complete ')) throw new BuildError('crictl completion bash printed no completion script');
+  writeFileSync(join(ensureDir(join(guestRoot, 'usr/share/bash-completion/completions')), 'crictl'), completion);
+  const doc = ensureDir(join(guestRoot, 'usr/local/share/doc/crictl'));
+  writeFileSync(join(doc, 'README.md'), readFileSync(join(CRICTL_SRC, 'README.md')));
+  log(`crictl built with ${goVersion} (${((Date.now() - t) / 1000).toFixed(1)} s)`);
+}

@@ -1,0 +1,514 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	pb "k8s.io/cri-api/pkg/apis/runtime/v1"
+)
+
+func containerState(s pb.ContainerState) string {
+	switch s {
+	case pb.ContainerState_CONTAINER_CREATED:
+		return "Created"
+	case pb.ContainerState_CONTAINER_RUNNING:
+		return "Running"
+	case pb.ContainerState_CONTAINER_EXITED:
+		return "Exited"
+	}
+	return "Unknown"
+}
+
+func fromLabels(labels map[string]string, key string) string {
+	if v, ok := labels[key]; ok {
+		return v
+	}
+	return "unknown"
+}
+
+const (
+	labelPodName      = "io.kubernetes.pod.name"
+	labelPodNamespace = "io.kubernetes.pod.namespace"
+)
+
+var containerCommands = []*command{
+	{
+		name: "create", usage: "Create a new container", args: "POD container-config.[json|yaml] pod-config.[json|yaml]",
+		flags: []flagDef{
+			{name: "no-pull", kind: boolFlag, usage: "Do not pull the image on container creation (overrides pull-image-on-create=true in config)"},
+			{name: "with-pull", kind: boolFlag, usage: "Pull the image on container creation (overrides pull-image-on-create=false in config)"},
+			{name: "cancel-timeout", short: "T", kind: stringFlag, usage: "Seconds to wait for a container create request to complete before cancelling the request", def: "0s"},
+		},
+		run: func(c *cli, p *parsed) error {
+			if len(p.args) != 3 {
+				return usageError{}
+			}
+			podID, err := c.podID(p.args[0])
+			if err != nil {
+				return err
+			}
+			id, err := c.createContainer(podID, p.args[1], p.args[2], (c.pullOnCreate || p.Bool("with-pull")) && !p.Bool("no-pull"))
+			if err != nil {
+				return err
+			}
+			fmt.Fprintln(c.stdout, id)
+			return nil
+		},
+	},
+	{
+		name: "start", usage: "Start one or more created containers", args: "CONTAINER-ID [CONTAINER-ID...]",
+		run: func(c *cli, p *parsed) error {
+			return c.eachContainer(p.args, func(id string) error {
+				rt, _ := c.runtime()
+				if err := rt.StartContainer(c.ctx, id); err != nil {
+					return fmt.Errorf("starting the container %q: %w", id, err)
+				}
+				fmt.Fprintln(c.stdout, id)
+				return nil
+			})
+		},
+	},
+	{
+		name: "stop", usage: "Stop one or more running containers", args: "CONTAINER-ID [CONTAINER-ID...]",
+		flags: []flagDef{{name: "timeout", short: "t", kind: intFlag, usage: "Seconds to wait to kill the container after a graceful stop is requested", def: "0"}},
+		run: func(c *cli, p *parsed) error {
+			return c.eachContainer(p.args, func(id string) error {
+				rt, _ := c.runtime()
+				if err := rt.StopContainer(c.ctx, id, p.Int("timeout")); err != nil {
+					return fmt.Errorf("stopping the container %q: %w", id, err)
+				}
+				fmt.Fprintln(c.stdout, id)
+				return nil
+			})
+		},
+	},
+	{
+		name: "rm", usage: "Remove one or more containers", args: "CONTAINER-ID [CONTAINER-ID...]",
+		flags: []flagDef{
+			{name: "force", short: "f", kind: boolFlag, usage: "Force removal of the container, disregarding if running"},
+			{name: "all", short: "a", kind: boolFlag, usage: "Remove all containers"},
+		},
+		run: func(c *cli, p *parsed) error {
+			rt, err := c.runtime()
+			if err != nil {
+				return err
+			}
+			ids := p.args
+			if p.Bool("all") {
+				ctrs, err := rt.ListContainers(c.ctx, nil)
+				if err != nil {
+					return fmt.Errorf("list containers: %w", err)
+				}
+				ids = nil
+				for _, ctr := range ctrs {
+					ids = append(ids, ctr.GetId())
+				}
+				if len(ids) == 0 {
+					c.infof("No containers to remove")
+					return nil
+				}
+			}
+			return c.eachContainer(ids, func(id string) error {
+				st, err := rt.ContainerStatus(c.ctx, id, false)
+				if err != nil {
+					return fmt.Errorf("getting the status of the container %q: %w", id, err)
+				}
+				if st.GetStatus().GetState() == pb.ContainerState_CONTAINER_RUNNING {
+					if !p.Bool("force") {
+						return fmt.Errorf("container %q is running, please stop it first", id)
+					}
+					if err := rt.StopContainer(c.ctx, id, 0); err != nil {
+						return fmt.Errorf("stopping the container %q: %w", id, err)
+					}
+				}
+				if err := rt.RemoveContainer(c.ctx, id); err != nil {
+					return fmt.Errorf("removing the container %q: %w", id, err)
+				}
+				fmt.Fprintln(c.stdout, id)
+				return nil
+			})
+		},
+	},
+	{
+		name: "inspect", usage: "Display the status of one or more containers", args: "CONTAINER-ID [CONTAINER-ID...]",
+		flags: []flagDef{outputFlag("json", "json|yaml|go-template|table"), {name: "quiet", short: "q", kind: boolFlag, usage: "Do not show verbose information"}, templateFlag},
+		run: func(c *cli, p *parsed) error {
+			if len(p.args) == 0 {
+				return usageError{}
+			}
+			format := p.String("output")
+			if err := checkFormat(format, true); err != nil {
+				return err
+			}
+			rt, err := c.runtime()
+			if err != nil {
+				return err
+			}
+			var all []statusEntry
+			for _, a := range p.args {
+				id, err := c.containerID(a)
+				if err != nil {
+					return err
+				}
+				r, err := rt.ContainerStatus(c.ctx, id, !p.Bool("quiet"))
+				if err != nil {
+					return fmt.Errorf("getting the status of the container %q: %w", a, err)
+				}
+				if format == "table" {
+					printContainerStatusTable(c, r.GetStatus())
+					continue
+				}
+				js, err := protoJSON(r.GetStatus())
+				if err != nil {
+					return err
+				}
+				all = append(all, statusEntry{status: js, info: r.GetInfo()})
+			}
+			return outputStatus(c.stdout, all, format, p.String("template"))
+		},
+	},
+	{
+		name: "ps", usage: "List containers",
+		flags: []flagDef{
+			{name: "verbose", short: "v", kind: boolFlag, usage: "Show verbose information for containers"},
+			{name: "id", kind: stringFlag, usage: "Filter by container id"},
+			{name: "name", kind: stringFlag, usage: "filter by container name regular expression pattern"},
+			{name: "pod", short: "p", kind: stringFlag, usage: "Filter by pod id"},
+			{name: "image", kind: stringFlag, usage: "Filter by container image"},
+			{name: "state", short: "s", kind: stringFlag, usage: "Filter by container state"},
+			{name: "label", kind: sliceFlag, usage: "Filter by key=value label"},
+			{name: "quiet", short: "q", kind: boolFlag, usage: "Only display container IDs"},
+			outputFlag("", "json|yaml|table"),
+			{name: "all", short: "a", kind: boolFlag, usage: "Show all containers"},
+			{name: "latest", short: "l", kind: boolFlag, usage: "Show the most recently created container (includes all states)"},
+			{name: "last", short: "n", kind: intFlag, usage: "Show last n recently created containers (includes all states). Set 0 for unlimited.", def: "0"},
+			{name: "no-trunc", kind: boolFlag, usage: "Show output without truncating the ID"},
+			{name: "resolve-image-path", short: "r", kind: boolFlag, usage: "Show image path instead of image id"},
+			{name: "namespace", kind: stringFlag, usage: "Filter by pod namespace regular expression pattern"},
+			templateFlag,
+		},
+		run: listContainers,
+	},
+	{
+		name: "update", usage: "Update one or more running containers", args: "CONTAINER-ID [CONTAINER-ID...]",
+		flags: []flagDef{
+			{name: "cpu-count", kind: intFlag, usage: "(Windows only) Number of CPUs available to the container", def: "0"},
+			{name: "cpu-maximum", kind: intFlag, usage: "(Windows only) Portion of CPU cycles specified as a percentage * 100", def: "0"},
+			{name: "cpu-period", kind: intFlag, usage: "CPU CFS period to be used for hardcapping (in usecs). 0 to use system default", def: "0"},
+			{name: "cpu-quota", kind: intFlag, usage: "CPU CFS hardcap limit (in usecs). Allowed cpu time in a given period", def: "0"},
+			{name: "cpu-share", kind: intFlag, usage: "CPU shares (relative weight vs. other containers)", def: "0"},
+			{name: "cpuset-cpus", kind: stringFlag, usage: "CPU(s) to use"},
+			{name: "cpuset-mems", kind: stringFlag, usage: "Memory node(s) to use"},
+			{name: "memory", kind: stringFlag, usage: "Memory limit (in bytes, or with a unit suffix: k, m, g)"},
+		},
+		run: func(c *cli, p *parsed) error {
+			if len(p.args) == 0 {
+				return usageError{}
+			}
+			res := &pb.LinuxContainerResources{
+				CpuPeriod:  p.Int("cpu-period"),
+				CpuQuota:   p.Int("cpu-quota"),
+				CpuShares:  p.Int("cpu-share"),
+				CpusetCpus: p.String("cpuset-cpus"),
+				CpusetMems: p.String("cpuset-mems"),
+			}
+			if m := p.String("memory"); m != "" {
+				n, err := parseBytes(m)
+				if err != nil {
+					return err
+				}
+				res.MemoryLimitInBytes = n
+			}
+			return c.eachContainer(p.args, func(id string) error {
+				rt, _ := c.runtime()
+				if err := rt.UpdateContainerResources(c.ctx, id, &pb.ContainerResources{Linux: res}); err != nil {
+					return fmt.Errorf("updating container resources for %q: %w", id, err)
+				}
+				fmt.Fprintln(c.stdout, id)
+				return nil
+			})
+		},
+	},
+	{
+		name: "run", usage: "Run a new container inside a sandbox", args: "container-config.[json|yaml] pod-config.[json|yaml]",
+		flags: []flagDef{
+			{name: "runtime", short: "r", kind: stringFlag, usage: "Runtime handler to use. Available options are defined by the container runtime."},
+			{name: "no-pull", kind: boolFlag, usage: "Do not pull the image (overrides disable-pull-on-run=false in config)"},
+			{name: "with-pull", kind: boolFlag, usage: "Pull the image (overrides disable-pull-on-run=true in config)"},
+			{name: "cancel-timeout", short: "T", kind: stringFlag, usage: "Seconds to wait for a container create request before cancelling the request", def: "0s"},
+		},
+		run: func(c *cli, p *parsed) error {
+			if len(p.args) != 2 {
+				return usageError{"Incorrect Usage: run needs a container config and a pod config"}
+			}
+			pod, err := loadPodConfig(p.args[1])
+			if err != nil {
+				return fmt.Errorf("load podSandboxConfig: %w", err)
+			}
+			rt, err := c.runtime()
+			if err != nil {
+				return err
+			}
+			podID, err := rt.RunPodSandbox(c.ctx, pod, p.String("runtime"))
+			if err != nil {
+				return fmt.Errorf("run pod sandbox: %w", err)
+			}
+			pull := (!c.disablePullRun || p.Bool("with-pull")) && !p.Bool("no-pull")
+			id, err := c.createContainer(podID, p.args[0], p.args[1], pull)
+			if err != nil {
+				return fmt.Errorf("creating container failed: %w", err)
+			}
+			if err := rt.StartContainer(c.ctx, id); err != nil {
+				return fmt.Errorf("starting the container %q: %w", id, err)
+			}
+			fmt.Fprintln(c.stdout, id)
+			return nil
+		},
+	},
+}
+
+// eachContainer resolves each ID and runs f, collecting the errors (crictl carries on with the rest).
+func (c *cli) eachContainer(args []string, f func(id string) error) error {
+	if len(args) == 0 {
+		return usageError{}
+	}
+	if _, err := c.runtime(); err != nil {
+		return err
+	}
+	var errs []error
+	for _, a := range args {
+		id, err := c.containerID(a)
+		if err == nil {
+			err = f(id)
+		}
+		if err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// createContainer loads the configs and creates the container; with pull, a missing image is
+// pulled first (which, in the lab, fails with a hint).
+func (c *cli) createContainer(podID, ctrPath, podPath string, pull bool) (string, error) {
+	ctr, err := loadContainerConfig(ctrPath)
+	if err != nil {
+		return "", fmt.Errorf("load containerConfig: %w", err)
+	}
+	pod, err := loadPodConfig(podPath)
+	if err != nil {
+		return "", fmt.Errorf("load podSandboxConfig: %w", err)
+	}
+	rt, err := c.runtime()
+	if err != nil {
+		return "", err
+	}
+	if pull {
+		img, err := c.images()
+		if err != nil {
+			return "", err
+		}
+		st, err := img.ImageStatus(c.ctx, ctr.GetImage(), false)
+		if err == nil && st.GetImage() == nil {
+			if _, err := img.PullImage(c.ctx, ctr.GetImage(), nil, pod); err != nil {
+				return "", pullError(ctr.GetImage().GetImage(), err)
+			}
+		}
+	}
+	id, err := rt.CreateContainer(c.ctx, podID, ctr, pod)
+	if err != nil {
+		return "", fmt.Errorf("creating container: %w", err)
+	}
+	return id, nil
+}
+
+func parseBytes(s string) (int64, error) {
+	t := strings.ToLower(strings.TrimSpace(s))
+	mult := int64(1)
+	for suffix, m := range map[string]int64{"k": 1 << 10, "m": 1 << 20, "g": 1 << 30, "kb": 1 << 10, "mb": 1 << 20, "gb": 1 << 30, "b": 1} {
+		if strings.HasSuffix(t, suffix) {
+			if _, err := strconv.ParseFloat(strings.TrimSuffix(t, suffix), 64); err == nil {
+				mult = m
+				t = strings.TrimSuffix(t, suffix)
+				break
+			}
+		}
+	}
+	f, err := strconv.ParseFloat(t, 64)
+	if err != nil || f < 0 {
+		return 0, fmt.Errorf("invalid size: %q", s)
+	}
+	return int64(f * float64(mult)), nil
+}
+
+func listContainers(c *cli, p *parsed) error {
+	format := p.String("output")
+	if err := checkFormat(format, true); err != nil {
+		return err
+	}
+	rt, err := c.runtime()
+	if err != nil {
+		return err
+	}
+	filter := &pb.ContainerFilter{}
+	if id := p.String("id"); id != "" {
+		if filter.Id, err = c.containerID(id); err != nil {
+			return err
+		}
+	}
+	if pod := p.String("pod"); pod != "" {
+		if filter.PodSandboxId, err = c.podID(pod); err != nil {
+			return err
+		}
+	}
+	state := strings.ToLower(p.String("state"))
+	switch state {
+	case "":
+		if !p.Bool("all") {
+			filter.State = &pb.ContainerStateValue{State: pb.ContainerState_CONTAINER_RUNNING}
+		}
+	case "created":
+		filter.State = &pb.ContainerStateValue{State: pb.ContainerState_CONTAINER_CREATED}
+	case "running":
+		filter.State = &pb.ContainerStateValue{State: pb.ContainerState_CONTAINER_RUNNING}
+	case "exited":
+		filter.State = &pb.ContainerStateValue{State: pb.ContainerState_CONTAINER_EXITED}
+	case "unknown":
+		filter.State = &pb.ContainerStateValue{State: pb.ContainerState_CONTAINER_UNKNOWN}
+	default:
+		return errors.New("--state should be one of created, running, exited or unknown")
+	}
+	if p.Bool("latest") || p.Int("last") > 0 {
+		filter.State = nil
+	}
+	labels, err := parseLabels(p.Slice("label"))
+	if err != nil {
+		return err
+	}
+	if len(labels) > 0 {
+		filter.LabelSelector = labels
+	}
+	nameRe, err := compileRegex(p.String("name"))
+	if err != nil {
+		return err
+	}
+	nsRe, err := compileRegex(p.String("namespace"))
+	if err != nil {
+		return err
+	}
+	ctrs, err := rt.ListContainers(c.ctx, filter)
+	if err != nil {
+		return fmt.Errorf("list containers: %w", err)
+	}
+	// --image matches by image ID, as crictl does: both sides resolved through the image service.
+	var wantImage string
+	imageIDs := map[string]string{}
+	resolveImage := func(ref string) string {
+		if v, ok := imageIDs[ref]; ok {
+			return v
+		}
+		img, err := c.images()
+		if err != nil {
+			return ""
+		}
+		st, err := img.ImageStatus(c.ctx, &pb.ImageSpec{Image: ref}, false)
+		id := ""
+		if err == nil && st.GetImage() != nil {
+			id = st.GetImage().GetId()
+		}
+		imageIDs[ref] = id
+		return id
+	}
+	if p.String("image") != "" {
+		wantImage = resolveImage(p.String("image"))
+	}
+	var out []*pb.Container
+	for _, ctr := range ctrs {
+		if p.String("image") != "" && (wantImage == "" || resolveImage(ctr.GetImage().GetImage()) != wantImage) {
+			continue
+		}
+		if matches(nameRe, ctr.GetMetadata().GetName()) && matches(nsRe, fromLabels(ctr.GetLabels(), labelPodNamespace)) {
+			out = append(out, ctr)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].GetCreatedAt() > out[j].GetCreatedAt() })
+	out = out[:lastN(len(out), p.Bool("latest"), int(p.Int("last")))]
+	if format != "table" && format != "" {
+		return printProto(c.stdout, &pb.ListContainersResponse{Containers: out}, format, p.String("template"))
+	}
+	t := newTable(c.stdout)
+	if !p.Bool("verbose") && !p.Bool("quiet") {
+		t.row("CONTAINER", "IMAGE", "CREATED", "STATE", "NAME", "ATTEMPT", "POD ID", "POD", "NAMESPACE")
+	}
+	now := time.Now()
+	for _, ctr := range out {
+		if p.Bool("quiet") {
+			fmt.Fprintln(c.stdout, ctr.GetId())
+			continue
+		}
+		if !p.Bool("verbose") {
+			id, podID, image := ctr.GetId(), ctr.GetPodSandboxId(), ctr.GetImage().GetImage()
+			if !p.Bool("no-trunc") {
+				id, podID = truncateID(id, ""), truncateID(podID, "")
+				if strings.HasPrefix(image, "sha256:") {
+					image = truncateID(image, "sha256:")
+				}
+			}
+			if p.Bool("resolve-image-path") {
+				if img, err := c.images(); err == nil {
+					if st, err := img.ImageStatus(c.ctx, ctr.GetImage(), false); err == nil && len(st.GetImage().GetRepoTags()) > 0 {
+						image = st.GetImage().GetRepoTags()[0]
+					}
+				}
+			}
+			t.row(id, image, ago(ctr.GetCreatedAt(), now), containerState(ctr.GetState()), ctr.GetMetadata().GetName(),
+				strconv.FormatUint(uint64(ctr.GetMetadata().GetAttempt()), 10), podID,
+				fromLabels(ctr.GetLabels(), labelPodName), fromLabels(ctr.GetLabels(), labelPodNamespace))
+			continue
+		}
+		fmt.Fprintf(c.stdout, "ID: %s\n", ctr.GetId())
+		fmt.Fprintf(c.stdout, "PodID: %s\n", ctr.GetPodSandboxId())
+		fmt.Fprintf(c.stdout, "Namespace: %s\n", fromLabels(ctr.GetLabels(), labelPodNamespace))
+		if m := ctr.GetMetadata(); m != nil {
+			if m.Name != "" {
+				fmt.Fprintf(c.stdout, "Name: %s\n", m.Name)
+			}
+			fmt.Fprintf(c.stdout, "Attempt: %v\n", m.Attempt)
+		}
+		fmt.Fprintf(c.stdout, "State: %s\n", containerState(ctr.GetState()))
+		if ctr.GetImage() != nil {
+			fmt.Fprintf(c.stdout, "Image: %s\n", ctr.GetImage().GetImage())
+		}
+		fmt.Fprintf(c.stdout, "Created: %v\n", ago(ctr.GetCreatedAt(), now))
+		printKV(c, "Labels", ctr.GetLabels())
+		printKV(c, "Annotations", ctr.GetAnnotations())
+		fmt.Fprintln(c.stdout)
+	}
+	t.flush()
+	return nil
+}
+
+func printContainerStatusTable(c *cli, s *pb.ContainerStatus) {
+	fmt.Fprintf(c.stdout, "ID: %s\n", s.GetId())
+	if m := s.GetMetadata(); m != nil {
+		if m.Name != "" {
+			fmt.Fprintf(c.stdout, "Name: %s\n", m.Name)
+		}
+		fmt.Fprintf(c.stdout, "Attempt: %v\n", m.Attempt)
+	}
+	fmt.Fprintf(c.stdout, "State: %s\n", s.GetState())
+	fmt.Fprintf(c.stdout, "Created: %v\n", ago(s.GetCreatedAt(), time.Now()))
+	if s.GetStartedAt() > 0 {
+		fmt.Fprintf(c.stdout, "Started: %v\n", ago(s.GetStartedAt(), time.Now()))
+	}
+	if s.GetState() == pb.ContainerState_CONTAINER_EXITED {
+		fmt.Fprintf(c.stdout, "Finished: %v\n", ago(s.GetFinishedAt(), time.Now()))
+		fmt.Fprintf(c.stdout, "Exit Code: %v\n", s.GetExitCode())
+	}
+	printKV(c, "Labels", s.GetLabels())
+	printKV(c, "Annotations", s.GetAnnotations())
+}

@@ -1,0 +1,518 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	pb "k8s.io/cri-api/pkg/apis/runtime/v1"
+)
+
+var outputFlag = func(def, formats string) flagDef {
+	return flagDef{name: "output", short: "o", kind: stringFlag, usage: "Output format, One of: " + formats, def: def}
+}
+var templateFlag = flagDef{name: "template", kind: stringFlag, usage: "The template string is only used when output is go-template; The Template format is golang template"}
+
+// loadJSONOrYAML reads a config file (JSON or YAML) into a CRI message, as crictl does.
+func loadJSONOrYAML(path string, into any) error {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("config at %s not found", path)
+		}
+		return err
+	}
+	js, err := yamlToJSON(data)
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(js, into)
+}
+
+func loadPodConfig(path string) (*pb.PodSandboxConfig, error) {
+	var cfg pb.PodSandboxConfig
+	if err := loadJSONOrYAML(path, &cfg); err != nil {
+		return nil, err
+	}
+	if cfg.GetMetadata() == nil {
+		return nil, errors.New("metadata is not set")
+	}
+	if cfg.Metadata.Uid == "" {
+		cfg.Metadata.Uid = newUID()
+	}
+	if cfg.Metadata.Name == "" || cfg.Metadata.Namespace == "" {
+		return nil, fmt.Errorf("name or namespace is not in metadata %q", cfg.GetMetadata())
+	}
+	return &cfg, nil
+}
+
+func loadContainerConfig(path string) (*pb.ContainerConfig, error) {
+	var cfg pb.ContainerConfig
+	if err := loadJSONOrYAML(path, &cfg); err != nil {
+		return nil, err
+	}
+	if cfg.GetMetadata() == nil {
+		return nil, errors.New("metadata is not set")
+	}
+	if cfg.Metadata.Name == "" {
+		return nil, fmt.Errorf("name is not in metadata %q", cfg.GetMetadata())
+	}
+	if cfg.GetImage().GetImage() == "" {
+		return nil, errors.New("image is not set")
+	}
+	return &cfg, nil
+}
+
+// newUID makes a random RFC 4122 version 4 UUID.
+func newUID() string {
+	b := make([]byte, 16)
+	f, err := os.Open("/dev/urandom")
+	if err == nil {
+		f.Read(b)
+		f.Close()
+	} else {
+		n := time.Now().UnixNano()
+		for i := range b {
+			b[i] = byte(n >> (8 * (i % 8)))
+		}
+	}
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
+}
+
+func parseLabels(ss []string) (map[string]string, error) {
+	labels := map[string]string{}
+	for _, s := range ss {
+		k, v, ok := strings.Cut(s, "=")
+		if !ok || strings.Contains(v, "=") {
+			return nil, fmt.Errorf("incorrectly specified label: %v", s)
+		}
+		labels[k] = v
+	}
+	return labels, nil
+}
+
+func compileRegex(s string) (*regexp.Regexp, error) {
+	if s == "" {
+		return nil, nil
+	}
+	re, err := regexp.Compile(s)
+	if err != nil {
+		return nil, fmt.Errorf("invalid regular expression %q: %w", s, err)
+	}
+	return re, nil
+}
+
+func matches(re *regexp.Regexp, s string) bool { return re == nil || re.MatchString(s) }
+
+func podState(s pb.PodSandboxState) string {
+	if s == pb.PodSandboxState_SANDBOX_READY {
+		return "Ready"
+	}
+	return "NotReady"
+}
+
+func handlerName(h string) string {
+	if h == "" {
+		return "(default)"
+	}
+	return h
+}
+
+var podCommands = []*command{
+	{
+		name: "runp", usage: "Run a new pod", args: "pod-config.[json|yaml]",
+		flags: []flagDef{
+			{name: "runtime", short: "r", kind: stringFlag, usage: "Runtime handler to use. Available options are defined by the container runtime."},
+			{name: "cancel-timeout", short: "T", kind: stringFlag, usage: "Seconds to wait for a run pod sandbox request to complete before cancelling the request", def: "0s"},
+		},
+		run: func(c *cli, p *parsed) error {
+			if len(p.args) != 1 {
+				return usageError{}
+			}
+			cfg, err := loadPodConfig(p.args[0])
+			if err != nil {
+				return fmt.Errorf("load podSandboxConfig: %w", err)
+			}
+			rt, err := c.runtime()
+			if err != nil {
+				return err
+			}
+			id, err := rt.RunPodSandbox(c.ctx, cfg, p.String("runtime"))
+			if err != nil {
+				return fmt.Errorf("run pod sandbox: %w", err)
+			}
+			fmt.Fprintln(c.stdout, id)
+			return nil
+		},
+	},
+	{
+		name: "stopp", usage: "Stop one or more running pods", args: "POD-ID [POD-ID...]",
+		run: func(c *cli, p *parsed) error {
+			if len(p.args) == 0 {
+				return usageError{}
+			}
+			rt, err := c.runtime()
+			if err != nil {
+				return err
+			}
+			for _, a := range p.args {
+				id, err := c.podID(a)
+				if err != nil {
+					return err
+				}
+				// The CRI makes stopping an unknown pod a success; a learner's typo should not be one.
+				if _, err := rt.PodSandboxStatus(c.ctx, id, false); err != nil {
+					return fmt.Errorf("stopping the pod sandbox %q: %w", a, err)
+				}
+				if err := rt.StopPodSandbox(c.ctx, id); err != nil {
+					return fmt.Errorf("stopping the pod sandbox %q: %w", a, err)
+				}
+				fmt.Fprintf(c.stdout, "Stopped sandbox %s\n", id)
+			}
+			return nil
+		},
+	},
+	{
+		name: "rmp", usage: "Remove one or more pods", args: "POD-ID [POD-ID...]",
+		flags: []flagDef{
+			{name: "force", short: "f", kind: boolFlag, usage: "Force removal of the pod sandbox, disregarding if running"},
+			{name: "all", short: "a", kind: boolFlag, usage: "Remove all pods"},
+		},
+		run: func(c *cli, p *parsed) error {
+			rt, err := c.runtime()
+			if err != nil {
+				return err
+			}
+			ids := p.args
+			if p.Bool("all") {
+				pods, err := rt.ListPodSandbox(c.ctx, nil)
+				if err != nil {
+					return fmt.Errorf("list pod sandboxes: %w", err)
+				}
+				ids = nil
+				for _, pod := range pods {
+					ids = append(ids, pod.GetId())
+				}
+				if len(ids) == 0 {
+					c.infof("No pods to remove")
+					return nil
+				}
+			}
+			if len(ids) == 0 {
+				return usageError{}
+			}
+			var errs []error
+			for _, a := range ids {
+				id, err := c.podID(a)
+				if err != nil {
+					errs = append(errs, err)
+					continue
+				}
+				st, err := rt.PodSandboxStatus(c.ctx, id, false)
+				if err != nil {
+					errs = append(errs, fmt.Errorf("getting sandbox status of pod %q: %w", a, err))
+					continue
+				}
+				if st.GetStatus().GetState() == pb.PodSandboxState_SANDBOX_READY {
+					if !p.Bool("force") {
+						errs = append(errs, fmt.Errorf("pod sandbox %q is running, please stop it first", id))
+						continue
+					}
+					if err := rt.StopPodSandbox(c.ctx, id); err != nil {
+						errs = append(errs, fmt.Errorf("stopping the pod sandbox %q failed: %w", id, err))
+						continue
+					}
+				}
+				if err := rt.RemovePodSandbox(c.ctx, id); err != nil {
+					errs = append(errs, fmt.Errorf("removing the pod sandbox %q: %w", a, err))
+					continue
+				}
+				fmt.Fprintf(c.stdout, "Removed sandbox %s\n", id)
+			}
+			return errors.Join(errs...)
+		},
+	},
+	{
+		name: "inspectp", usage: "Display the status of one or more pods", args: "POD-ID [POD-ID...]",
+		flags: []flagDef{outputFlag("json", "json|yaml|go-template|table"), {name: "quiet", short: "q", kind: boolFlag, usage: "Do not show verbose information"}, templateFlag},
+		run: func(c *cli, p *parsed) error {
+			if len(p.args) == 0 {
+				return usageError{}
+			}
+			format := p.String("output")
+			if err := checkFormat(format, true); err != nil {
+				return err
+			}
+			rt, err := c.runtime()
+			if err != nil {
+				return err
+			}
+			var all []statusEntry
+			for _, a := range p.args {
+				id, err := c.podID(a)
+				if err != nil {
+					return err
+				}
+				r, err := rt.PodSandboxStatus(c.ctx, id, !p.Bool("quiet"))
+				if err != nil {
+					return fmt.Errorf("getting the pod sandbox status for %q: %w", a, err)
+				}
+				if format == "table" {
+					printPodStatusTable(c, r.GetStatus())
+					continue
+				}
+				js, err := protoJSON(r.GetStatus())
+				if err != nil {
+					return err
+				}
+				all = append(all, statusEntry{status: js, info: r.GetInfo()})
+			}
+			return outputStatus(c.stdout, all, format, p.String("template"))
+		},
+	},
+	{
+		name: "pods", usage: "List pods",
+		flags: []flagDef{
+			{name: "id", kind: stringFlag, usage: "filter by pod id"},
+			{name: "name", kind: stringFlag, usage: "filter by pod name regular expression pattern"},
+			{name: "namespace", kind: stringFlag, usage: "filter by pod namespace regular expression pattern"},
+			{name: "state", short: "s", kind: stringFlag, usage: "filter by pod state"},
+			{name: "label", kind: sliceFlag, usage: "filter by key=value label"},
+			{name: "verbose", short: "v", kind: boolFlag, usage: "show verbose info for pods"},
+			{name: "quiet", short: "q", kind: boolFlag, usage: "list only pod IDs"},
+			outputFlag("", "json|yaml|table"),
+			{name: "latest", short: "l", kind: boolFlag, usage: "Show the most recently created pod"},
+			{name: "last", short: "n", kind: intFlag, usage: "Show last n recently created pods. Set 0 for unlimited", def: "0"},
+			{name: "no-trunc", kind: boolFlag, usage: "Show output without truncating the ID"},
+			templateFlag,
+		},
+		run: listPods,
+	},
+}
+
+func (c *cli) infof(format string, a ...any) {
+	msg := fmt.Sprintf(format, a...)
+	if isTerminal(c.stderr) {
+		fmt.Fprintf(c.stderr, "\x1b[36mINFO\x1b[0m[0000] %s \n", msg)
+	} else {
+		fmt.Fprintf(c.stderr, "time=%q level=info msg=%q\n", time.Now().Format(time.RFC3339Nano), msg)
+	}
+}
+
+func listPods(c *cli, p *parsed) error {
+	format := p.String("output")
+	if err := checkFormat(format, true); err != nil {
+		return err
+	}
+	filter := &pb.PodSandboxFilter{Id: p.String("id")}
+	if id := p.String("id"); id != "" {
+		full, err := c.podID(id)
+		if err != nil {
+			return err
+		}
+		filter.Id = full
+	}
+	switch strings.ToLower(p.String("state")) {
+	case "":
+	case "ready":
+		filter.State = &pb.PodSandboxStateValue{State: pb.PodSandboxState_SANDBOX_READY}
+	case "notready":
+		filter.State = &pb.PodSandboxStateValue{State: pb.PodSandboxState_SANDBOX_NOTREADY}
+	default:
+		return errors.New("--state should be ready or notready")
+	}
+	labels, err := parseLabels(p.Slice("label"))
+	if err != nil {
+		return err
+	}
+	if len(labels) > 0 {
+		filter.LabelSelector = labels
+	}
+	nameRe, err := compileRegex(p.String("name"))
+	if err != nil {
+		return err
+	}
+	nsRe, err := compileRegex(p.String("namespace"))
+	if err != nil {
+		return err
+	}
+	rt, err := c.runtime()
+	if err != nil {
+		return err
+	}
+	pods, err := rt.ListPodSandbox(c.ctx, filter)
+	if err != nil {
+		return fmt.Errorf("list pod sandbox: %w", err)
+	}
+	var out []*pb.PodSandbox
+	for _, pod := range pods {
+		if matches(nameRe, pod.GetMetadata().GetName()) && matches(nsRe, pod.GetMetadata().GetNamespace()) {
+			out = append(out, pod)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].GetCreatedAt() > out[j].GetCreatedAt() })
+	out = out[:lastN(len(out), p.Bool("latest"), int(p.Int("last")))]
+	if format != "table" && format != "" {
+		return printProto(c.stdout, &pb.ListPodSandboxResponse{Items: out}, format, p.String("template"))
+	}
+	t := newTable(c.stdout)
+	if !p.Bool("verbose") && !p.Bool("quiet") {
+		t.row("POD ID", "CREATED", "STATE", "NAME", "NAMESPACE", "ATTEMPT", "RUNTIME")
+	}
+	now := time.Now()
+	for _, pod := range out {
+		if p.Bool("quiet") {
+			fmt.Fprintln(c.stdout, pod.GetId())
+			continue
+		}
+		if !p.Bool("verbose") {
+			id := pod.GetId()
+			if !p.Bool("no-trunc") {
+				id = truncateID(id, "")
+			}
+			t.row(id, ago(pod.GetCreatedAt(), now), podState(pod.GetState()), pod.GetMetadata().GetName(),
+				pod.GetMetadata().GetNamespace(), strconv.FormatUint(uint64(pod.GetMetadata().GetAttempt()), 10), handlerName(pod.GetRuntimeHandler()))
+			continue
+		}
+		fmt.Fprintf(c.stdout, "ID: %s\n", pod.GetId())
+		if m := pod.GetMetadata(); m != nil {
+			if m.Name != "" {
+				fmt.Fprintf(c.stdout, "Name: %s\n", m.Name)
+			}
+			if m.Uid != "" {
+				fmt.Fprintf(c.stdout, "UID: %s\n", m.Uid)
+			}
+			if m.Namespace != "" {
+				fmt.Fprintf(c.stdout, "Namespace: %s\n", m.Namespace)
+			}
+			if m.Attempt != 0 {
+				fmt.Fprintf(c.stdout, "Attempt: %v\n", m.Attempt)
+			}
+		}
+		fmt.Fprintf(c.stdout, "Status: %s\n", podState(pod.GetState()))
+		fmt.Fprintf(c.stdout, "Created: %v\n", time.Unix(0, pod.GetCreatedAt()))
+		printKV(c, "Labels", pod.GetLabels())
+		printKV(c, "Annotations", pod.GetAnnotations())
+		fmt.Fprintf(c.stdout, "%s: %s\n", "RuntimeHandler", pod.GetRuntimeHandler())
+		fmt.Fprintln(c.stdout)
+	}
+	t.flush()
+	return nil
+}
+
+func printKV(c *cli, title string, m map[string]string) {
+	if m == nil {
+		return
+	}
+	fmt.Fprintf(c.stdout, "%s:\n", title)
+	for _, k := range sortedKeys(m) {
+		fmt.Fprintf(c.stdout, "\t%s -> %s\n", k, m[k])
+	}
+}
+
+func printPodStatusTable(c *cli, s *pb.PodSandboxStatus) {
+	fmt.Fprintf(c.stdout, "ID: %s\n", s.GetId())
+	if m := s.GetMetadata(); m != nil {
+		if m.Name != "" {
+			fmt.Fprintf(c.stdout, "Name: %s\n", m.Name)
+		}
+		if m.Uid != "" {
+			fmt.Fprintf(c.stdout, "UID: %s\n", m.Uid)
+		}
+		if m.Namespace != "" {
+			fmt.Fprintf(c.stdout, "Namespace: %s\n", m.Namespace)
+		}
+		fmt.Fprintf(c.stdout, "Attempt: %v\n", m.Attempt)
+	}
+	fmt.Fprintf(c.stdout, "Status: %s\n", s.GetState())
+	fmt.Fprintf(c.stdout, "Created: %v\n", time.Unix(0, s.GetCreatedAt()))
+	if n := s.GetNetwork(); n != nil {
+		fmt.Fprintf(c.stdout, "IP Addresses: %v\n", n.GetIp())
+		for _, ip := range n.GetAdditionalIps() {
+			fmt.Fprintf(c.stdout, "Additional IP: %v\n", ip.GetIp())
+		}
+	}
+	printKV(c, "Labels", s.GetLabels())
+	printKV(c, "Annotations", s.GetAnnotations())
+}
+
+// lastN is how many of n items --latest / --last keep.
+func lastN(n int, latest bool, last int) int {
+	if latest && n > 1 {
+		return 1
+	}
+	if last > 0 && last < n {
+		return last
+	}
+	return n
+}
+
+// statusEntry is one answer of a status call: its status as JSON and the runtime's info map.
+type statusEntry struct {
+	status   string
+	handlers string
+	features string
+	info     map[string]string
+}
+
+// outputStatus prints inspect-style answers as crictl does: {"info": ..., "status": ...}, a single
+// object for one ID, an array for several; info values that are JSON objects are embedded.
+func outputStatus(out interface{ Write([]byte) (int, error) }, entries []statusEntry, format, tmpl string) error {
+	if len(entries) == 0 {
+		return nil
+	}
+	var result []map[string]any
+	for _, e := range entries {
+		m := map[string]any{}
+		if e.status != "" {
+			var v any
+			if err := json.Unmarshal([]byte(e.status), &v); err != nil {
+				return err
+			}
+			m["status"] = v
+		}
+		if e.handlers != "" {
+			var v any
+			if err := json.Unmarshal([]byte(e.handlers), &v); err == nil && v != nil {
+				m["runtimeHandlers"] = v
+			}
+		}
+		if e.features != "" {
+			var v any
+			if err := json.Unmarshal([]byte(e.features), &v); err == nil && v != nil {
+				m["features"] = v
+			}
+		}
+		for k, val := range e.info {
+			if strings.HasPrefix(val, "{") || strings.HasPrefix(val, "[") {
+				var v any
+				if err := json.Unmarshal([]byte(val), &v); err != nil {
+					return fmt.Errorf("unmarshal status info JSON: %w", err)
+				}
+				m[k] = v
+			} else {
+				m[k] = strings.Trim(val, `"`)
+			}
+		}
+		result = append(result, m)
+	}
+	var js []byte
+	var err error
+	if len(result) == 1 {
+		js, err = json.Marshal(result[0])
+	} else {
+		js, err = json.Marshal(result)
+	}
+	if err != nil {
+		return err
+	}
+	return printJSONText(out, string(js), format, tmpl)
+}

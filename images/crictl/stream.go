@@ -1,0 +1,332 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"golang.org/x/net/websocket"
+	"golang.org/x/sys/unix"
+	pb "k8s.io/cri-api/pkg/apis/runtime/v1"
+)
+
+// The CRI streaming server (containerd's, from Kubernetes) serves exec and attach over WebSocket
+// with Kubernetes' channel protocol: every binary message starts with a channel byte (0 stdin,
+// 1 stdout, 2 stderr, 3 error/status, 4 terminal resize; v5 adds 255 "close channel").
+const (
+	chStdin  = 0
+	chStdout = 1
+	chStderr = 2
+	chError  = 3
+	chResize = 4
+	chClose  = 255
+)
+
+var streamProtocols = []string{"v5.channel.k8s.io", "v4.channel.k8s.io", "channel.k8s.io"}
+
+var streamCommands = []*command{
+	{
+		name: "exec", usage: "Run a command in a running container", args: "CONTAINER-ID COMMAND [ARG...]",
+		flags: []flagDef{
+			{name: "sync", short: "s", kind: boolFlag, usage: "Run the command synchronously"},
+			{name: "timeout", kind: intFlag, usage: "Timeout in seconds", def: "0"},
+			{name: "tty", short: "t", kind: boolFlag, usage: "Allocate a pseudo-TTY"},
+			{name: "interactive", short: "i", kind: boolFlag, usage: "Keep STDIN open"},
+			{name: "transport", kind: stringFlag, usage: "Transport protocol to be used, must be one of: websocket", def: "websocket"},
+		},
+		run: execCommand,
+	},
+	{
+		name: "attach", usage: "Attach to a running container", args: "CONTAINER-ID",
+		flags: []flagDef{
+			{name: "tty", short: "t", kind: boolFlag, usage: "Stdin is a TTY"},
+			{name: "stdin", short: "i", kind: boolFlag, usage: "Pass stdin to the container"},
+			{name: "transport", kind: stringFlag, usage: "Transport protocol to be used, must be one of: websocket", def: "websocket"},
+		},
+		run: attachCommand,
+	},
+	{
+		name: "logs", usage: "Fetch the logs of a container", args: "CONTAINER-ID",
+		flags: []flagDef{
+			{name: "follow", short: "f", kind: boolFlag, usage: "Follow log output"},
+			{name: "previous", short: "p", kind: boolFlag, usage: "Print the logs for the previous instance of the container in a pod if it exists"},
+			{name: "since", kind: stringFlag, usage: "Show logs since timestamp (e.g. 2013-01-02T13:23:37Z) or relative (e.g. 42m for 42 minutes)"},
+			{name: "tail", kind: intFlag, usage: "Number of lines to show from the end of the logs. Defaults to all", def: "-1"},
+			{name: "limit-bytes", kind: intFlag, usage: "Maximum bytes of logs to return. Defaults to no limit", def: "-1"},
+			{name: "timestamps", short: "t", kind: boolFlag, usage: "Show timestamps"},
+			{name: "reopen", short: "r", kind: boolFlag, usage: "Reopen the container log file"},
+			{name: "stream", kind: stringFlag, usage: "Only print the given stream: stdout or stderr (default: both)"},
+		},
+		run: logsCommand,
+	},
+}
+
+// exitCoder is what the CRI client's ExecSync returns for a non-zero exit.
+type exitCoder interface{ ExitStatus() int }
+
+func checkTransport(t string) error {
+	if t != "" && t != "websocket" {
+		return fmt.Errorf("transport %q is not supported by this crictl: only websocket (the CRI streaming server speaks both)", t)
+	}
+	return nil
+}
+
+func execCommand(c *cli, p *parsed) error {
+	if len(p.args) < 2 {
+		return usageError{}
+	}
+	if err := checkTransport(p.String("transport")); err != nil {
+		return err
+	}
+	rt, err := c.runtime()
+	if err != nil {
+		return err
+	}
+	id, err := c.containerID(p.args[0])
+	if err != nil {
+		return err
+	}
+	cmd := p.args[1:]
+	if p.Bool("sync") {
+		stdout, stderr, err := rt.ExecSync(c.ctx, id, cmd, time.Duration(p.Int("timeout"))*time.Second)
+		c.stdout.Write(stdout)
+		c.stderr.Write(stderr)
+		var ec exitCoder
+		if errors.As(err, &ec) {
+			return exitError{ec.ExitStatus()}
+		}
+		if err != nil {
+			return fmt.Errorf("execing command in container synchronously: %w", err)
+		}
+		return nil
+	}
+	tty, stdin := p.Bool("tty"), p.Bool("interactive")
+	if tty && !stdin {
+		// crictl requires -i with -t.
+		return errors.New("tty and stdin should be set at the same time: use -it")
+	}
+	r, err := rt.Exec(c.ctx, &pb.ExecRequest{ContainerId: id, Cmd: cmd, Tty: tty, Stdin: stdin, Stdout: true, Stderr: !tty})
+	if err != nil {
+		return fmt.Errorf("exec command in container: %w", err)
+	}
+	code, err := c.stream(r.GetUrl(), stdin, tty)
+	if err != nil {
+		return fmt.Errorf("execing command in container: %w", err)
+	}
+	if code != 0 {
+		return exitError{code}
+	}
+	return nil
+}
+
+func attachCommand(c *cli, p *parsed) error {
+	if len(p.args) != 1 {
+		return usageError{}
+	}
+	if err := checkTransport(p.String("transport")); err != nil {
+		return err
+	}
+	rt, err := c.runtime()
+	if err != nil {
+		return err
+	}
+	id, err := c.containerID(p.args[0])
+	if err != nil {
+		return err
+	}
+	tty, stdin := p.Bool("tty"), p.Bool("stdin")
+	r, err := rt.Attach(c.ctx, &pb.AttachRequest{ContainerId: id, Stdin: stdin, Tty: tty, Stdout: true, Stderr: !tty})
+	if err != nil {
+		return fmt.Errorf("attach container: %w", err)
+	}
+	code, err := c.stream(r.GetUrl(), stdin, tty)
+	if err != nil {
+		return fmt.Errorf("attaching to container: %w", err)
+	}
+	if code != 0 {
+		return exitError{code}
+	}
+	return nil
+}
+
+// stream connects to a streaming URL, wires the terminal and returns the remote exit code.
+func (c *cli) stream(raw string, stdin, tty bool) (int, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return 0, fmt.Errorf("bad streaming URL %q: %w", raw, err)
+	}
+	switch u.Scheme {
+	case "http":
+		u.Scheme = "ws"
+	case "https":
+		u.Scheme = "wss"
+	}
+	c.debugf("streaming URL: %s", u)
+	cfg, err := websocket.NewConfig(u.String(), "http://localhost/")
+	if err != nil {
+		return 0, err
+	}
+	cfg.Protocol = streamProtocols
+	ws, err := websocket.DialConfig(cfg)
+	if err != nil {
+		return 0, fmt.Errorf("connect to the streaming server: %w", err)
+	}
+	defer ws.Close()
+	proto := ""
+	if len(ws.Config().Protocol) == 1 {
+		proto = ws.Config().Protocol[0]
+	}
+	c.debugf("stream protocol: %q", proto)
+
+	var restore func()
+	if tty {
+		if f, ok := c.stdin.(*os.File); ok && isTerminal(f) {
+			restore, err = makeRaw(int(f.Fd()))
+			if err != nil {
+				return 0, err
+			}
+			defer restore()
+		}
+	}
+	var wmu sync.Mutex
+	send := func(ch byte, data []byte) error {
+		wmu.Lock()
+		defer wmu.Unlock()
+		return websocket.Message.Send(ws, append([]byte{ch}, data...))
+	}
+	if tty {
+		if f, ok := c.stdin.(*os.File); ok && isTerminal(f) {
+			sendSize := func() {
+				if ws, err := unix.IoctlGetWinsize(int(f.Fd()), unix.TIOCGWINSZ); err == nil {
+					b, _ := json.Marshal(map[string]uint16{"Width": ws.Col, "Height": ws.Row})
+					send(chResize, b)
+				}
+			}
+			sendSize()
+			winch := make(chan os.Signal, 1)
+			signal.Notify(winch, syscall.SIGWINCH)
+			defer signal.Stop(winch)
+			go func() {
+				for range winch {
+					sendSize()
+				}
+			}()
+		}
+	}
+	if stdin {
+		go func() {
+			buf := make([]byte, 32*1024)
+			for {
+				n, err := c.stdin.Read(buf)
+				if n > 0 {
+					if send(chStdin, buf[:n]) != nil {
+						return
+					}
+				}
+				if err != nil {
+					if proto == "v5.channel.k8s.io" {
+						send(chClose, []byte{chStdin})
+					}
+					return
+				}
+			}
+		}()
+	}
+	status := ""
+	for {
+		var msg []byte
+		if err := websocket.Message.Receive(ws, &msg); err != nil {
+			if err == io.EOF {
+				break
+			}
+			if status != "" {
+				break
+			}
+			return 0, fmt.Errorf("read from the stream: %w", err)
+		}
+		if len(msg) == 0 {
+			continue
+		}
+		data := msg[1:]
+		switch msg[0] {
+		case chStdout:
+			c.stdout.Write(data)
+		case chStderr:
+			c.stderr.Write(data)
+		case chError:
+			status += string(data)
+		}
+	}
+	if restore != nil {
+		restore()
+	}
+	return exitCodeFromStatus(proto, status)
+}
+
+// exitCodeFromStatus reads the error channel: a Kubernetes Status object (v4, v5) or plain text (v1).
+func exitCodeFromStatus(proto, status string) (int, error) {
+	status = strings.TrimSpace(status)
+	if status == "" {
+		return 0, nil
+	}
+	if proto == "channel.k8s.io" || proto == "" {
+		return 0, errors.New(status)
+	}
+	var st struct {
+		Status  string `json:"status"`
+		Message string `json:"message"`
+		Reason  string `json:"reason"`
+		Details struct {
+			Causes []struct {
+				Reason  string `json:"reason"`
+				Message string `json:"message"`
+			} `json:"causes"`
+		} `json:"details"`
+	}
+	if err := json.Unmarshal([]byte(status), &st); err != nil {
+		return 0, fmt.Errorf("unreadable status from the streaming server: %s", status)
+	}
+	if st.Status == "Success" {
+		return 0, nil
+	}
+	if st.Reason == "NonZeroExitCode" {
+		for _, cause := range st.Details.Causes {
+			if cause.Reason == "ExitCode" {
+				if n, err := strconv.Atoi(cause.Message); err == nil {
+					return n, nil
+				}
+			}
+		}
+	}
+	return 0, errors.New(st.Message)
+}
+
+// makeRaw puts the terminal in raw mode (as cfmakeraw) and returns how to restore it.
+func makeRaw(fd int) (func(), error) {
+	old, err := unix.IoctlGetTermios(fd, unix.TCGETS)
+	if err != nil {
+		return nil, err
+	}
+	t := *old
+	t.Iflag &^= unix.IGNBRK | unix.BRKINT | unix.PARMRK | unix.ISTRIP | unix.INLCR | unix.IGNCR | unix.ICRNL | unix.IXON
+	t.Oflag &^= unix.OPOST
+	t.Lflag &^= unix.ECHO | unix.ECHONL | unix.ICANON | unix.ISIG | unix.IEXTEN
+	t.Cflag &^= unix.CSIZE | unix.PARENB
+	t.Cflag |= unix.CS8
+	t.Cc[unix.VMIN] = 1
+	t.Cc[unix.VTIME] = 0
+	if err := unix.IoctlSetTermios(fd, unix.TCSETS, &t); err != nil {
+		return nil, err
+	}
+	var once sync.Once
+	return func() { once.Do(func() { unix.IoctlSetTermios(fd, unix.TCSETS, old) }) }, nil
+}
