@@ -133,44 +133,18 @@ var containerCommands = []*command{
 			})
 		},
 	},
-	{
-		name: "inspect", usage: "Display the status of one or more containers", args: "CONTAINER-ID [CONTAINER-ID...]",
-		flags: []flagDef{outputFlag("json", "json|yaml|go-template|table"), {name: "quiet", short: "q", kind: boolFlag, usage: "Do not show verbose information"}, templateFlag},
-		run: func(c *cli, p *parsed) error {
-			if len(p.args) == 0 {
-				return usageError{}
-			}
-			format := p.String("output")
-			if err := checkFormat(format, true); err != nil {
-				return err
-			}
-			rt, err := c.runtime()
+	statusCommand("inspect", "Display the status of one or more containers", "CONTAINER-ID [CONTAINER-ID...]",
+		func(c *cli, arg string, verbose bool) (*statusResult, error) {
+			id, err := c.containerID(arg)
 			if err != nil {
-				return err
+				return nil, err
 			}
-			var all []statusEntry
-			for _, a := range p.args {
-				id, err := c.containerID(a)
-				if err != nil {
-					return err
-				}
-				r, err := rt.ContainerStatus(c.ctx, id, !p.Bool("quiet"))
-				if err != nil {
-					return fmt.Errorf("getting the status of the container %q: %w", a, err)
-				}
-				if format == "table" {
-					printContainerStatusTable(c, r.GetStatus())
-					continue
-				}
-				js, err := protoJSON(r.GetStatus())
-				if err != nil {
-					return err
-				}
-				all = append(all, statusEntry{status: js, info: r.GetInfo()})
+			r, err := c.rt.ContainerStatus(c.ctx, id, verbose)
+			if err != nil {
+				return nil, fmt.Errorf("getting the status of the container %q: %w", arg, err)
 			}
-			return outputStatus(c.stdout, all, format, p.String("template"))
-		},
-	},
+			return &statusResult{status: r.GetStatus(), info: r.GetInfo(), table: func() { printContainerStatusTable(c, r.GetStatus()) }}, nil
+		}, runtimeService),
 	{
 		name: "ps", usage: "List containers",
 		flags: []flagDef{
@@ -245,14 +219,11 @@ var containerCommands = []*command{
 			if len(p.args) != 2 {
 				return usageError{"Incorrect Usage: run needs a container config and a pod config"}
 			}
-			pod, err := loadPodConfig(p.args[1])
-			if err != nil {
-				return fmt.Errorf("load podSandboxConfig: %w", err)
-			}
-			rt, err := c.runtime()
+			pod, err := c.podConfig(p.args[1])
 			if err != nil {
 				return err
 			}
+			rt := c.rt
 			podID, err := rt.RunPodSandbox(c.ctx, pod, p.String("runtime"))
 			if err != nil {
 				return fmt.Errorf("run pod sandbox: %w", err)
@@ -299,14 +270,11 @@ func (c *cli) createContainer(podID, ctrPath, podPath string, pull bool) (string
 	if err != nil {
 		return "", fmt.Errorf("load containerConfig: %w", err)
 	}
-	pod, err := loadPodConfig(podPath)
-	if err != nil {
-		return "", fmt.Errorf("load podSandboxConfig: %w", err)
-	}
-	rt, err := c.runtime()
+	pod, err := c.podConfig(podPath)
 	if err != nil {
 		return "", err
 	}
+	rt := c.rt
 	if pull {
 		img, err := c.images()
 		if err != nil {

@@ -373,3 +373,18 @@ func mustRead(p string) string {
 	b, _ := os.ReadFile(p)
 	return string(b)
 }
+
+func TestIsTerminal(t *testing.T) {
+	// /dev/null is a character device but no terminal: exec -it with stdin from it must not try raw mode.
+	f, err := os.Open(os.DevNull)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if isTerminal(f) {
+		t.Fatal("/dev/null taken for a terminal")
+	}
+	if isTerminal(&bytes.Buffer{}) {
+		t.Fatal("a buffer taken for a terminal")
+	}
+}

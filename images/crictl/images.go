@@ -89,55 +89,31 @@ var imageCommands = []*command{
 		},
 		run: listImages,
 	},
-	{
-		name: "inspecti", usage: "Return the status of one or more images", args: "IMAGE-ID [IMAGE-ID...]",
-		flags: []flagDef{outputFlag("json", "json|yaml|go-template|table"), {name: "quiet", short: "q", kind: boolFlag, usage: "Do not show verbose information"}, templateFlag},
-		run: func(c *cli, p *parsed) error {
-			if len(p.args) == 0 {
-				return usageError{}
-			}
-			format := p.String("output")
-			if err := checkFormat(format, true); err != nil {
-				return err
-			}
-			img, err := c.images()
+	statusCommand("inspecti", "Return the status of one or more images", "IMAGE-ID [IMAGE-ID...]",
+		func(c *cli, arg string, verbose bool) (*statusResult, error) {
+			ref, err := c.imageRef(arg)
 			if err != nil {
-				return err
+				return nil, err
 			}
-			var all []statusEntry
-			for _, a := range p.args {
-				ref, err := c.imageRef(a)
-				if err != nil {
-					return err
-				}
-				r, err := img.ImageStatus(c.ctx, &pb.ImageSpec{Image: ref}, !p.Bool("quiet"))
-				if err != nil {
-					return fmt.Errorf("image status for %q request: %w", a, err)
-				}
-				if r.GetImage() == nil {
-					return fmt.Errorf("no such image %q present", a)
-				}
-				if format == "table" {
-					i := r.GetImage()
-					fmt.Fprintf(c.stdout, "ID: %s\n", i.GetId())
-					for _, t := range i.GetRepoTags() {
-						fmt.Fprintf(c.stdout, "Tag: %s\n", t)
-					}
-					for _, d := range i.GetRepoDigests() {
-						fmt.Fprintf(c.stdout, "Digest: %s\n", d)
-					}
-					fmt.Fprintf(c.stdout, "Size: %d\n", i.GetSize())
-					continue
-				}
-				js, err := protoJSON(r.GetImage())
-				if err != nil {
-					return err
-				}
-				all = append(all, statusEntry{status: js, info: r.GetInfo()})
+			r, err := c.img.ImageStatus(c.ctx, &pb.ImageSpec{Image: ref}, verbose)
+			if err != nil {
+				return nil, fmt.Errorf("image status for %q request: %w", arg, err)
 			}
-			return outputStatus(c.stdout, all, format, p.String("template"))
-		},
-	},
+			i := r.GetImage()
+			if i == nil {
+				return nil, fmt.Errorf("no such image %q present", arg)
+			}
+			return &statusResult{status: i, info: r.GetInfo(), table: func() {
+				fmt.Fprintf(c.stdout, "ID: %s\n", i.GetId())
+				for _, t := range i.GetRepoTags() {
+					fmt.Fprintf(c.stdout, "Tag: %s\n", t)
+				}
+				for _, d := range i.GetRepoDigests() {
+					fmt.Fprintf(c.stdout, "Digest: %s\n", d)
+				}
+				fmt.Fprintf(c.stdout, "Size: %d\n", i.GetSize())
+			}}, nil
+		}, imagesService),
 	{
 		name: "rmi", usage: "Remove one or more images", args: "IMAGE-ID [IMAGE-ID...]",
 		flags: []flagDef{

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/go-logr/logr"
+	"golang.org/x/sys/unix"
 	internalapi "k8s.io/cri-api/pkg/apis"
 	remote "k8s.io/cri-client/pkg"
 	"k8s.io/klog/v2"
@@ -338,12 +339,13 @@ func (c *cli) commandHelp(w io.Writer, cmd *command) {
 	fmt.Fprintf(w, "\nOPTIONS:\n%s", flagHelp(cmd.flags))
 }
 
-// isTerminal says whether w is a character device (a terminal).
+// isTerminal says whether w is a terminal: a character device that answers TCGETS
+// (/dev/null is a character device too, and must not be put in raw mode).
 func isTerminal(w any) bool {
 	f, ok := w.(*os.File)
 	if !ok {
 		return false
 	}
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
+	_, err := unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS)
+	return err == nil
 }

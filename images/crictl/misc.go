@@ -290,11 +290,7 @@ func containerStats(c *cli, p *parsed) error {
 		if format != "" && format != "table" {
 			return printProto(c.stdout, &pb.ListContainerStatsResponse{Stats: first}, format, p.String("template"))
 		}
-		secs := p.Int("seconds")
-		if secs <= 0 {
-			secs = 1
-		}
-		time.Sleep(time.Duration(secs) * time.Second)
+		sampleInterval(p)
 		second, err := rt.ListContainerStats(c.ctx, filter)
 		if err != nil {
 			return fmt.Errorf("list container stats: %w", err)
@@ -319,13 +315,7 @@ func containerStats(c *cli, p *parsed) error {
 			if !p.Bool("all") && !running[cid] {
 				continue
 			}
-			cpu := 0.0
-			if a := prev[cid]; a != nil && s.GetCpu() != nil && a.GetCpu() != nil {
-				dt := s.GetCpu().GetTimestamp() - a.GetCpu().GetTimestamp()
-				if dt > 0 {
-					cpu = float64(s.GetCpu().GetUsageCoreNanoSeconds().GetValue()-a.GetCpu().GetUsageCoreNanoSeconds().GetValue()) / float64(dt) * 100
-				}
-			}
+			cpu := cpuPercent(prev[cid].GetCpu(), s.GetCpu())
 			t.row(truncateID(cid, ""), s.GetAttributes().GetMetadata().GetName(), fmt.Sprintf("%.2f", cpu),
 				humanSize(float64(s.GetMemory().GetWorkingSetBytes().GetValue())), humanSize(float64(s.GetWritableLayer().GetUsedBytes().GetValue())),
 				fmt.Sprint(s.GetWritableLayer().GetInodesUsed().GetValue()), humanSize(float64(s.GetSwap().GetSwapUsageBytes().GetValue())))
@@ -333,15 +323,7 @@ func containerStats(c *cli, p *parsed) error {
 		t.flush()
 		return nil
 	}
-	if !p.Bool("watch") {
-		return once()
-	}
-	for {
-		fmt.Fprint(c.stdout, "\033[2J\033[H")
-		if err := once(); err != nil {
-			return err
-		}
-	}
+	return watch(c, p, once)
 }
 
 func podStats(c *cli, p *parsed) error {
@@ -374,11 +356,7 @@ func podStats(c *cli, p *parsed) error {
 		if format != "" && format != "table" {
 			return printProto(c.stdout, &pb.ListPodSandboxStatsResponse{Stats: first}, format, p.String("template"))
 		}
-		secs := p.Int("seconds")
-		if secs <= 0 {
-			secs = 1
-		}
-		time.Sleep(time.Duration(secs) * time.Second)
+		sampleInterval(p)
 		second, err := rt.ListPodSandboxStats(c.ctx, filter)
 		if err != nil {
 			return fmt.Errorf("list pod sandbox stats: %w", err)
@@ -391,20 +369,40 @@ func podStats(c *cli, p *parsed) error {
 		t.row("POD", "POD ID", "CPU %", "MEM")
 		for _, s := range second {
 			pid := s.GetAttributes().GetId()
-			cpu := 0.0
 			l := s.GetLinux()
-			if a := prev[pid]; a != nil && l.GetCpu() != nil && a.GetLinux().GetCpu() != nil {
-				dt := l.GetCpu().GetTimestamp() - a.GetLinux().GetCpu().GetTimestamp()
-				if dt > 0 {
-					cpu = float64(l.GetCpu().GetUsageCoreNanoSeconds().GetValue()-a.GetLinux().GetCpu().GetUsageCoreNanoSeconds().GetValue()) / float64(dt) * 100
-				}
-			}
+			cpu := cpuPercent(prev[pid].GetLinux().GetCpu(), l.GetCpu())
 			t.row(s.GetAttributes().GetMetadata().GetName(), truncateID(pid, ""), fmt.Sprintf("%.2f", cpu),
 				humanSize(float64(l.GetMemory().GetWorkingSetBytes().GetValue())))
 		}
 		t.flush()
 		return nil
 	}
+	return watch(c, p, once)
+}
+
+// sampleInterval waits between the two samples a CPU percentage is computed from (--seconds).
+func sampleInterval(p *parsed) {
+	secs := p.Int("seconds")
+	if secs <= 0 {
+		secs = 1
+	}
+	time.Sleep(time.Duration(secs) * time.Second)
+}
+
+// cpuPercent is the CPU use between two samples, in percent of one core.
+func cpuPercent(before, after *pb.CpuUsage) float64 {
+	if before == nil || after == nil {
+		return 0
+	}
+	dt := after.GetTimestamp() - before.GetTimestamp()
+	if dt <= 0 {
+		return 0
+	}
+	return float64(after.GetUsageCoreNanoSeconds().GetValue()-before.GetUsageCoreNanoSeconds().GetValue()) / float64(dt) * 100
+}
+
+// watch prints once, or with --watch clears the screen and prints again until an error.
+func watch(c *cli, p *parsed, once func() error) error {
 	if !p.Bool("watch") {
 		return once()
 	}

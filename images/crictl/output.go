@@ -312,3 +312,62 @@ func sortedKeys(m map[string]string) []string {
 	sort.Strings(keys)
 	return keys
 }
+
+// service says which CRI service a command talks to.
+type service int
+
+const (
+	runtimeService service = iota
+	imagesService
+)
+
+// statusResult is one object's answer to inspect, inspectp or inspecti.
+type statusResult struct {
+	status proto.Message
+	info   map[string]string
+	table  func()
+}
+
+// statusCommand builds inspect, inspectp and inspecti: resolve each argument, ask for its status,
+// then print the tables or crictl's {"info": ..., "status": ...} documents.
+func statusCommand(name, usage, args string, fetch func(c *cli, arg string, verbose bool) (*statusResult, error), svc service) *command {
+	return &command{
+		name: name, usage: usage, args: args,
+		flags: []flagDef{outputFlag("json", "json|yaml|go-template|table"), {name: "quiet", short: "q", kind: boolFlag, usage: "Do not show verbose information"}, templateFlag},
+		run: func(c *cli, p *parsed) error {
+			if len(p.args) == 0 {
+				return usageError{}
+			}
+			format := p.String("output")
+			if err := checkFormat(format, true); err != nil {
+				return err
+			}
+			var err error
+			if svc == imagesService {
+				_, err = c.images()
+			} else {
+				_, err = c.runtime()
+			}
+			if err != nil {
+				return err
+			}
+			var all []statusEntry
+			for _, a := range p.args {
+				r, err := fetch(c, a, !p.Bool("quiet"))
+				if err != nil {
+					return err
+				}
+				if format == "table" {
+					r.table()
+					continue
+				}
+				js, err := protoJSON(r.status)
+				if err != nil {
+					return err
+				}
+				all = append(all, statusEntry{status: js, info: r.info})
+			}
+			return outputStatus(c.stdout, all, format, p.String("template"))
+		},
+	}
+}

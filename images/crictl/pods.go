@@ -69,6 +69,33 @@ func loadContainerConfig(path string) (*pb.ContainerConfig, error) {
 	return &cfg, nil
 }
 
+// podConfig loads a pod config for the runtime. When it names no cgroup parent and the runtime
+// uses the systemd cgroup driver, it gets "crictl.slice": runc then needs a "slice:prefix:name"
+// cgroups path, which containerd derives only from a parent ending in ".slice". Kubelet always
+// sets one; the Kubernetes crictl walkthrough's `"linux": {}` does not.
+func (c *cli) podConfig(path string) (*pb.PodSandboxConfig, error) {
+	cfg, err := loadPodConfig(path)
+	if err != nil {
+		return nil, fmt.Errorf("load podSandboxConfig: %w", err)
+	}
+	rt, err := c.runtime()
+	if err != nil {
+		return nil, err
+	}
+	if cfg.GetLinux().GetCgroupParent() == "" {
+		if r, err := rt.RuntimeConfig(c.ctx); err == nil && r.GetLinux().GetCgroupDriver() == pb.CgroupDriver_SYSTEMD {
+			if cfg.Linux == nil {
+				cfg.Linux = &pb.LinuxPodSandboxConfig{}
+			}
+			cfg.Linux.CgroupParent = defaultCgroupParent
+			c.debugf("linux.cgroup_parent is not set and the runtime uses the systemd cgroup driver: using %s", defaultCgroupParent)
+		}
+	}
+	return cfg, nil
+}
+
+const defaultCgroupParent = "crictl.slice"
+
 // newUID makes a random RFC 4122 version 4 UUID.
 func newUID() string {
 	b := make([]byte, 16)
@@ -137,15 +164,11 @@ var podCommands = []*command{
 			if len(p.args) != 1 {
 				return usageError{}
 			}
-			cfg, err := loadPodConfig(p.args[0])
-			if err != nil {
-				return fmt.Errorf("load podSandboxConfig: %w", err)
-			}
-			rt, err := c.runtime()
+			cfg, err := c.podConfig(p.args[0])
 			if err != nil {
 				return err
 			}
-			id, err := rt.RunPodSandbox(c.ctx, cfg, p.String("runtime"))
+			id, err := c.rt.RunPodSandbox(c.ctx, cfg, p.String("runtime"))
 			if err != nil {
 				return fmt.Errorf("run pod sandbox: %w", err)
 			}
@@ -240,44 +263,18 @@ var podCommands = []*command{
 			return errors.Join(errs...)
 		},
 	},
-	{
-		name: "inspectp", usage: "Display the status of one or more pods", args: "POD-ID [POD-ID...]",
-		flags: []flagDef{outputFlag("json", "json|yaml|go-template|table"), {name: "quiet", short: "q", kind: boolFlag, usage: "Do not show verbose information"}, templateFlag},
-		run: func(c *cli, p *parsed) error {
-			if len(p.args) == 0 {
-				return usageError{}
-			}
-			format := p.String("output")
-			if err := checkFormat(format, true); err != nil {
-				return err
-			}
-			rt, err := c.runtime()
+	statusCommand("inspectp", "Display the status of one or more pods", "POD-ID [POD-ID...]",
+		func(c *cli, arg string, verbose bool) (*statusResult, error) {
+			id, err := c.podID(arg)
 			if err != nil {
-				return err
+				return nil, err
 			}
-			var all []statusEntry
-			for _, a := range p.args {
-				id, err := c.podID(a)
-				if err != nil {
-					return err
-				}
-				r, err := rt.PodSandboxStatus(c.ctx, id, !p.Bool("quiet"))
-				if err != nil {
-					return fmt.Errorf("getting the pod sandbox status for %q: %w", a, err)
-				}
-				if format == "table" {
-					printPodStatusTable(c, r.GetStatus())
-					continue
-				}
-				js, err := protoJSON(r.GetStatus())
-				if err != nil {
-					return err
-				}
-				all = append(all, statusEntry{status: js, info: r.GetInfo()})
+			r, err := c.rt.PodSandboxStatus(c.ctx, id, verbose)
+			if err != nil {
+				return nil, fmt.Errorf("getting the pod sandbox status for %q: %w", arg, err)
 			}
-			return outputStatus(c.stdout, all, format, p.String("template"))
-		},
-	},
+			return &statusResult{status: r.GetStatus(), info: r.GetInfo(), table: func() { printPodStatusTable(c, r.GetStatus()) }}, nil
+		}, runtimeService),
 	{
 		name: "pods", usage: "List pods",
 		flags: []flagDef{

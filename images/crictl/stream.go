@@ -73,28 +73,27 @@ var streamCommands = []*command{
 // exitCoder is what the CRI client's ExecSync returns for a non-zero exit.
 type exitCoder interface{ ExitStatus() int }
 
-func checkTransport(t string) error {
-	if t != "" && t != "websocket" {
-		return fmt.Errorf("transport %q is not supported by this crictl: only websocket (the CRI streaming server speaks both)", t)
+// streamTarget checks --transport, connects to the runtime and resolves the container argument
+// of exec and attach.
+func (c *cli) streamTarget(p *parsed) (string, error) {
+	if t := p.String("transport"); t != "" && t != "websocket" {
+		return "", fmt.Errorf("transport %q is not supported by this crictl: only websocket (the CRI streaming server speaks both)", t)
 	}
-	return nil
+	if _, err := c.runtime(); err != nil {
+		return "", err
+	}
+	return c.containerID(p.args[0])
 }
 
 func execCommand(c *cli, p *parsed) error {
 	if len(p.args) < 2 {
 		return usageError{}
 	}
-	if err := checkTransport(p.String("transport")); err != nil {
-		return err
-	}
-	rt, err := c.runtime()
+	id, err := c.streamTarget(p)
 	if err != nil {
 		return err
 	}
-	id, err := c.containerID(p.args[0])
-	if err != nil {
-		return err
-	}
+	rt := c.rt
 	cmd := p.args[1:]
 	if p.Bool("sync") {
 		stdout, stderr, err := rt.ExecSync(c.ctx, id, cmd, time.Duration(p.Int("timeout"))*time.Second)
@@ -132,17 +131,11 @@ func attachCommand(c *cli, p *parsed) error {
 	if len(p.args) != 1 {
 		return usageError{}
 	}
-	if err := checkTransport(p.String("transport")); err != nil {
-		return err
-	}
-	rt, err := c.runtime()
+	id, err := c.streamTarget(p)
 	if err != nil {
 		return err
 	}
-	id, err := c.containerID(p.args[0])
-	if err != nil {
-		return err
-	}
+	rt := c.rt
 	tty, stdin := p.Bool("tty"), p.Bool("stdin")
 	r, err := rt.Attach(c.ctx, &pb.AttachRequest{ContainerId: id, Stdin: stdin, Tty: tty, Stdout: true, Stderr: !tty})
 	if err != nil {

@@ -86,6 +86,9 @@ class LabClient {
           case 'recovered':
             lab.set({ status: 'ready' });
             return;
+          case 'crashed':
+            lab.set({ status: 'error', error: msg.payload });
+            return;
           default:
             return; // booted/ready: the start and reset replies say the same, in order with setup
         }

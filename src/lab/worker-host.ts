@@ -19,7 +19,7 @@ export interface Port {
   addEventListener(type: 'message', fn: (e: MessageEvent<ToWorker>) => void): void;
 }
 
-const EVENTS: Array<keyof LabEvents> = ['progress', 'restoring', 'booted', 'ready', 'hung', 'recovered'];
+const EVENTS: Array<keyof LabEvents> = ['progress', 'restoring', 'booted', 'ready', 'hung', 'recovered', 'crashed'];
 
 export function serveLab(port: Port, create: (base: string) => MachineLike): void {
   let machine: MachineLike | undefined;

@@ -63,3 +63,14 @@ export class MachineGoneError extends LabError {
     );
   }
 }
+
+export class EmulatorCrashedError extends LabError {
+  constructor(readonly detail: string) {
+    super(
+      `The emulator stopped: v86 met something in the guest it does not implement (${detail}; v86 printed its reason to the console).`,
+      'What ran since the last reset is lost; your lesson progress is kept. Reset the lab to go on.',
+      'emulator-crashed',
+    );
+    this.name = 'EmulatorCrashedError';
+  }
+}

@@ -13,6 +13,8 @@ export interface LabEvents {
   hung: { silentMs: number };
   /** The guest agent answers again after a hang. */
   recovered: void;
+  /** The emulator itself failed (a v86 panic): nothing runs until reset(). */
+  crashed: { message: string; hint: string; code: string };
 }
 
 type Listener<T> = (payload: T) => void;

@@ -3,7 +3,7 @@
 // builder, the tests, the CLI and the benchmark all use this module.
 import { V86 } from 'v86';
 import type { AssetSource } from './assets.ts';
-import { BootTimeoutError, ExecTimeoutError, LabError, MachineGoneError, WasmUnsupportedError } from './errors.ts';
+import { BootTimeoutError, EmulatorCrashedError, ExecTimeoutError, LabError, MachineGoneError, WasmUnsupportedError } from './errors.ts';
 import { Emitter, type LabEvents } from './events.ts';
 import type { Manifest } from './manifest.ts';
 import { LineSplitter, encodeExec, encodeKill, encodePing, parseAgentLine, type AgentMessage } from './protocol.ts';
@@ -66,7 +66,13 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 type Emulator = V86 & {
   bus: { send(name: string, data: unknown): void };
   fs9p: { storage: unknown };
-  v86?: { cpu?: { wm?: { exports?: { set_jit_config?(index: number, value: number): void } } } };
+  v86?: {
+    cpu?: { wm?: { exports?: { set_jit_config?(index: number, value: number): void } } };
+    do_tick?(): void;
+    running?: boolean;
+    /** The emulator's side of v86's bus pair: what it sends here reaches the V86 object's listeners. */
+    bus?: { send(name: string, data: unknown): void };
+  };
 };
 
 export class LabMachine {
@@ -84,6 +90,7 @@ export class LabMachine {
   private lastAgentMessage = 0;
   private watchdog?: ReturnType<typeof setInterval>;
   private hung = false;
+  private crashed?: EmulatorCrashedError;
   private destroyed = false;
   private stateBuffer?: ArrayBuffer;
   private files?: { wasm: WebAssembly.Module; bios: ArrayBuffer; vgaBios: ArrayBuffer };
@@ -180,10 +187,44 @@ export class LabMachine {
     emulator.add_listener('serial0-output-byte', (b) => this.onKernelByte(b));
     emulator.add_listener('virtio-console0-output-bytes', (bytes) => this.onConsoleBytes(bytes));
     await new Promise<void>((res) => emulator.add_listener('emulator-loaded', () => res()));
+    this.catchPanics(emulator);
     this.tuneJit();
     const previous = this.fileCache;
     this.fileCache = new FileCache(emulator.fs9p.storage, this.opts.fileCacheBytes ?? 48 * 1024 * 1024, this.fileCounters);
     this.fileCache.inherit(previous);
+  }
+
+  /**
+   * A v86 panic (its Rust code reaching an unimplemented case) throws out of the emulator's tick
+   * loop, where nobody can catch it: the guest just stops, every command waits out its timeout and
+   * Node reports an uncaught error. Catch it at the tick instead, stop the emulator, and fail what
+   * is pending at once with an error that says so.
+   */
+  private catchPanics(emulator: Emulator): void {
+    const cpu = emulator.v86;
+    const tick = cpu?.do_tick;
+    if (!cpu || !tick) return; // another v86 build: panics stay uncaught
+    cpu.do_tick = () => {
+      try {
+        tick.call(cpu);
+      } catch (e) {
+        // Stopped as v86 stops itself, so that destroy() (and so reset()) does not wait for a tick
+        // that never comes.
+        cpu.running = false;
+        cpu.bus?.send('emulator-stopped', undefined);
+        if (this.emulator === emulator) this.onCrash(e instanceof Error ? e.message : String(e));
+      }
+    };
+  }
+
+  private onCrash(detail: string): void {
+    const err = new EmulatorCrashedError(detail);
+    this.crashed = err;
+    for (const [id, p] of this.pending) {
+      this.pending.delete(id);
+      p.reject(err);
+    }
+    this.events.emit('crashed', { message: err.message, hint: err.hint, code: err.code });
   }
 
   private tuneJit(): void {
@@ -296,7 +337,7 @@ export class LabMachine {
   }
 
   private async checkAlive(): Promise<void> {
-    if (this.destroyed || this.hung || now() - this.lastAgentMessage < WATCHDOG_MS) return;
+    if (this.destroyed || this.hung || this.crashed || now() - this.lastAgentMessage < WATCHDOG_MS) return;
     try {
       await this.ping(15_000);
     } catch {
@@ -308,6 +349,7 @@ export class LabMachine {
 
   /** Run a bash script in the guest through the agent (not in the learner's terminal). */
   exec(script: string, opts: ExecOptions = {}): Promise<ExecResult> {
+    if (this.crashed) return Promise.reject(this.crashed);
     const timeout = opts.timeout ?? 60_000;
     const id = ++this.nextId;
     const t0 = now();
@@ -373,6 +415,7 @@ export class LabMachine {
     // long as that instance had run before the snapshot was taken (measured: 100-220 s).
     const old = this.emulator;
     await old.destroy();
+    this.crashed = undefined;
     await this.createEmulator();
     this.consoleHistory = [];
     this.consoleHistoryBytes = 0;

@@ -3,7 +3,11 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startLab } from '../../src/vm/node.ts';
-import { ExecTimeoutError } from '../../src/vm/errors.ts';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EmulatorCrashedError, ExecTimeoutError } from '../../src/vm/errors.ts';
 import type { ExecResult, LabMachine } from '../../src/vm/machine.ts';
 
 let lab: LabMachine;
@@ -184,5 +188,32 @@ describe('the driver', () => {
     await lab.reset();
     assert.equal((await lab.exec('test -e /root/reset-marker')).exitCode, 1);
     assert.equal((await sh('systemctl is-active containerd')).trim(), 'active');
+  });
+
+  test('an emulator crash fails the running command at once with a clear error; reset brings the machine back', async () => {
+    // rt_sigreturn on a zeroed frame returns to user mode with a null code segment: a real CPU
+    // raises #GP (the process gets SIGSEGV), v86 panics. That is how a bad signal frame in our
+    // pause binary once stopped the whole emulator.
+    const dir = mkdtempSync(join(tmpdir(), 'lab-crash-'));
+    try {
+      writeFileSync(join(dir, 'crash.S'), '.globl _start\n_start:\n\tsubl $1024, %esp\n\tmovl %esp, %edi\n\txorl %eax, %eax\n\tmovl $256, %ecx\n\trep stosl\n\tmovl $173, %eax\n\tint $0x80\n');
+      execFileSync('gcc', ['-m32', '-static', '-nostdlib', '-no-pie', '-s', '-o', join(dir, 'crash'), join(dir, 'crash.S')]);
+      const b64 = readFileSync(join(dir, 'crash')).toString('base64');
+      await sh(`echo ${b64} | base64 -d > /tmp/crash && chmod +x /tmp/crash`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const crashed = new Promise((res) => lab.events.on('crashed', res));
+    const t0 = Date.now();
+    await assert.rejects(lab.exec('/tmp/crash', { timeout: 120_000 }), (e: unknown) => {
+      assert.ok(e instanceof EmulatorCrashedError, String(e));
+      assert.match((e as Error).message, /emulator stopped/);
+      return true;
+    });
+    assert.ok(Date.now() - t0 < 30_000, 'the command failed with the crash, not with its timeout');
+    await crashed;
+    await assert.rejects(lab.exec('echo hi'), EmulatorCrashedError);
+    await lab.reset();
+    assert.equal(await sh('echo back'), 'back\n');
   });
 });

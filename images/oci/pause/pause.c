@@ -13,6 +13,7 @@
 #define SIGINT 2
 #define SIGTERM 15
 #define SIGCHLD 17
+#define SA_SIGINFO 4
 #define SA_RESTORER 0x04000000
 #define SA_NOCLDSTOP 1
 #define WNOHANG 1
@@ -61,9 +62,14 @@ static void on_child(int sig)
 		;
 }
 
+/*
+ * SA_SIGINFO matters: without it i386 Linux builds the legacy signal frame, which rt_sigreturn
+ * misreads (a garbage CS on return; v86 then stops the whole emulator). With it the kernel builds
+ * the rt frame that lab_restorer's rt_sigreturn expects; the handlers ignore the extra arguments.
+ */
 static void handle(int sig, void (*fn)(int), unsigned long flags)
 {
-	struct kernel_sigaction sa = { fn, flags | SA_RESTORER, lab_restorer, { 0, 0 } };
+	struct kernel_sigaction sa = { fn, flags | SA_SIGINFO | SA_RESTORER, lab_restorer, { 0, 0 } };
 	if (syscall4(SYS_rt_sigaction, sig, (long)&sa, 0, 8) < 0) {
 		say("pause: sigaction failed\n");
 		syscall4(SYS_exit_group, 1, 0, 0, 0);
