@@ -86,53 +86,29 @@ var containerCommands = []*command{
 			})
 		},
 	},
-	{
+	removeCommand(removeSpec{
 		name: "rm", usage: "Remove one or more containers", args: "CONTAINER-ID [CONTAINER-ID...]",
-		flags: []flagDef{
-			{name: "force", short: "f", kind: boolFlag, usage: "Force removal of the container, disregarding if running"},
-			{name: "all", short: "a", kind: boolFlag, usage: "Remove all containers"},
-		},
-		run: func(c *cli, p *parsed) error {
-			rt, err := c.runtime()
+		what: "container", plural: "containers",
+		all: func(c *cli) ([]string, error) {
+			ctrs, err := c.rt.ListContainers(c.ctx, nil)
 			if err != nil {
-				return err
+				return nil, fmt.Errorf("list containers: %w", err)
 			}
-			ids := p.args
-			if p.Bool("all") {
-				ctrs, err := rt.ListContainers(c.ctx, nil)
-				if err != nil {
-					return fmt.Errorf("list containers: %w", err)
-				}
-				ids = nil
-				for _, ctr := range ctrs {
-					ids = append(ids, ctr.GetId())
-				}
-				if len(ids) == 0 {
-					c.infof("No containers to remove")
-					return nil
-				}
+			ids := make([]string, 0, len(ctrs))
+			for _, ctr := range ctrs {
+				ids = append(ids, ctr.GetId())
 			}
-			return c.eachContainer(ids, func(id string) error {
-				st, err := rt.ContainerStatus(c.ctx, id, false)
-				if err != nil {
-					return fmt.Errorf("getting the status of the container %q: %w", id, err)
-				}
-				if st.GetStatus().GetState() == pb.ContainerState_CONTAINER_RUNNING {
-					if !p.Bool("force") {
-						return fmt.Errorf("container %q is running, please stop it first", id)
-					}
-					if err := rt.StopContainer(c.ctx, id, 0); err != nil {
-						return fmt.Errorf("stopping the container %q: %w", id, err)
-					}
-				}
-				if err := rt.RemoveContainer(c.ctx, id); err != nil {
-					return fmt.Errorf("removing the container %q: %w", id, err)
-				}
-				fmt.Fprintln(c.stdout, id)
-				return nil
-			})
+			return ids, nil
 		},
-	},
+		resolve: (*cli).containerID,
+		running: func(c *cli, id string) (bool, error) {
+			st, err := c.rt.ContainerStatus(c.ctx, id, false)
+			return st.GetStatus().GetState() == pb.ContainerState_CONTAINER_RUNNING, err
+		},
+		stop:    func(c *cli, id string) error { return c.rt.StopContainer(c.ctx, id, 0) },
+		remove:  func(c *cli, id string) error { return c.rt.RemoveContainer(c.ctx, id) },
+		removed: func(id string) string { return id },
+	}),
 	statusCommand("inspect", "Display the status of one or more containers", "CONTAINER-ID [CONTAINER-ID...]",
 		func(c *cli, arg string, verbose bool) (*statusResult, error) {
 			id, err := c.containerID(arg)

@@ -203,66 +203,29 @@ var podCommands = []*command{
 			return nil
 		},
 	},
-	{
+	removeCommand(removeSpec{
 		name: "rmp", usage: "Remove one or more pods", args: "POD-ID [POD-ID...]",
-		flags: []flagDef{
-			{name: "force", short: "f", kind: boolFlag, usage: "Force removal of the pod sandbox, disregarding if running"},
-			{name: "all", short: "a", kind: boolFlag, usage: "Remove all pods"},
-		},
-		run: func(c *cli, p *parsed) error {
-			rt, err := c.runtime()
+		what: "pod sandbox", plural: "pods",
+		all: func(c *cli) ([]string, error) {
+			pods, err := c.rt.ListPodSandbox(c.ctx, nil)
 			if err != nil {
-				return err
+				return nil, fmt.Errorf("list pod sandboxes: %w", err)
 			}
-			ids := p.args
-			if p.Bool("all") {
-				pods, err := rt.ListPodSandbox(c.ctx, nil)
-				if err != nil {
-					return fmt.Errorf("list pod sandboxes: %w", err)
-				}
-				ids = nil
-				for _, pod := range pods {
-					ids = append(ids, pod.GetId())
-				}
-				if len(ids) == 0 {
-					c.infof("No pods to remove")
-					return nil
-				}
+			ids := make([]string, 0, len(pods))
+			for _, pod := range pods {
+				ids = append(ids, pod.GetId())
 			}
-			if len(ids) == 0 {
-				return usageError{}
-			}
-			var errs []error
-			for _, a := range ids {
-				id, err := c.podID(a)
-				if err != nil {
-					errs = append(errs, err)
-					continue
-				}
-				st, err := rt.PodSandboxStatus(c.ctx, id, false)
-				if err != nil {
-					errs = append(errs, fmt.Errorf("getting sandbox status of pod %q: %w", a, err))
-					continue
-				}
-				if st.GetStatus().GetState() == pb.PodSandboxState_SANDBOX_READY {
-					if !p.Bool("force") {
-						errs = append(errs, fmt.Errorf("pod sandbox %q is running, please stop it first", id))
-						continue
-					}
-					if err := rt.StopPodSandbox(c.ctx, id); err != nil {
-						errs = append(errs, fmt.Errorf("stopping the pod sandbox %q failed: %w", id, err))
-						continue
-					}
-				}
-				if err := rt.RemovePodSandbox(c.ctx, id); err != nil {
-					errs = append(errs, fmt.Errorf("removing the pod sandbox %q: %w", a, err))
-					continue
-				}
-				fmt.Fprintf(c.stdout, "Removed sandbox %s\n", id)
-			}
-			return errors.Join(errs...)
+			return ids, nil
 		},
-	},
+		resolve: (*cli).podID,
+		running: func(c *cli, id string) (bool, error) {
+			st, err := c.rt.PodSandboxStatus(c.ctx, id, false)
+			return st.GetStatus().GetState() == pb.PodSandboxState_SANDBOX_READY, err
+		},
+		stop:    func(c *cli, id string) error { return c.rt.StopPodSandbox(c.ctx, id) },
+		remove:  func(c *cli, id string) error { return c.rt.RemovePodSandbox(c.ctx, id) },
+		removed: func(id string) string { return "Removed sandbox " + id },
+	}),
 	statusCommand("inspectp", "Display the status of one or more pods", "POD-ID [POD-ID...]",
 		func(c *cli, arg string, verbose bool) (*statusResult, error) {
 			id, err := c.podID(arg)

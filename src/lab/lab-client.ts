@@ -133,8 +133,10 @@ class LabClient {
 
   async reset(): Promise<void> {
     const lab = useLabStore.getState();
-    if (!this.worker || lab.status === 'error') {
-      location.reload(); // nothing to reset to: start over
+    // A machine that never started has nothing to reset to: start over. One whose emulator crashed
+    // is restored in place from the snapshot it already holds.
+    if (!this.worker || (lab.status === 'error' && lab.error?.code !== 'emulator-crashed')) {
+      location.reload();
       return;
     }
     lab.set({ status: 'resetting' });

@@ -82,6 +82,10 @@ describe('crictl', () => {
       const ip = JSON.parse(await sh(`crictl inspectp ${pod}`)).status.network.ip;
       assert.match(ip, /^10\.88\.\d+\.\d+$/);
 
+      const pull = await run('crictl pull busybox');
+      assert.equal(pull.exitCode, 0, pull.stderr);
+      assert.match(pull.stdout, /^Image is up to date for sha256:[0-9a-f]{64}$/m);
+      assert.match(pull.stderr, /no registry access/);
       const images = await sh('crictl images');
       assert.match(images, /^IMAGE\s+TAG\s+IMAGE ID\s+SIZE$/m);
       assert.match(images, /^docker\.io\/library\/busybox\s+latest\s+[0-9a-f]{13}\s+\S+B$/m);
@@ -137,6 +141,39 @@ describe('crictl', () => {
       assert.equal((await sh(`crictl stop ${ctr}`)).trim(), ctr);
       assert.match(await sh(`crictl ps -a --pod ${pod}`), /Exited\s+nginx/);
     } finally {
+      await run(`crictl rmp -f ${pod}`);
+    }
+  });
+
+  test('exec -it in the learner console is an interactive TTY of the console size', async () => {
+    await sh(`cd /root && ${write('tp.json', '{"metadata":{"name":"tty","namespace":"default","uid":"tty-1"},"linux":{}}')} && ${write('tc.json', '{"metadata":{"name":"box"},"image":{"image":"busybox"},"command":["top"],"linux":{}}')}`);
+    const pod = (await sh('cd /root && crictl runp tp.json')).trim();
+    let seen = '';
+    const off = lab.onConsole((b) => (seen += new TextDecoder().decode(b)));
+    const waitFor = async (re: RegExp, from: number) => {
+      for (let i = 0; i < 300 && !re.test(seen.slice(from)); i++) await new Promise((r) => setTimeout(r, 200));
+      assert.match(seen.slice(from), re);
+    };
+    try {
+      const ctr = (await sh(`cd /root && crictl create ${pod} tc.json tp.json`)).trim();
+      await sh(`crictl start ${ctr}`);
+      lab.resizeConsole(97, 31);
+      let mark = seen.length;
+      lab.writeConsole(`crictl exec -it ${ctr.slice(0, 8)} sh\n`);
+      await waitFor(/\/ # /, mark); // busybox ash: its prompt, then a cursor-position query
+      mark = seen.length;
+      lab.writeConsole('tty; stty size; echo $((6*7))\n');
+      await waitFor(/^42\r?$/m, mark);
+      assert.match(seen.slice(mark), /\/dev\/pts\/\d+/);
+      assert.match(seen.slice(mark), /^31 97\r?$/m);
+      mark = seen.length;
+      lab.writeConsole('exit\n');
+      await waitFor(/root@lab.*# $/, mark);
+      mark = seen.length;
+      lab.writeConsole('echo back-$((40+2))\n');
+      await waitFor(/back-42/, mark);
+    } finally {
+      off();
       await run(`crictl rmp -f ${pod}`);
     }
   });
@@ -201,6 +238,13 @@ describe('crictl', () => {
       assert.match(r.stderr, /ambiguous pod sandbox ID/);
       const one = ids[0];
       assert.equal(JSON.parse(await sh(`crictl inspectp ${one.slice(0, 12)}`)).status.id, one);
+      r = await run(`crictl rmp ${one}`);
+      assert.equal(r.exitCode, 1);
+      assert.match(r.stderr, /pod sandbox "[0-9a-f]{64}" is running, please stop it first/);
+      const removed = (await sh('crictl rmp -af')).trim().split('\n');
+      assert.deepEqual(removed.sort(), ids.map((id) => `Removed sandbox ${id}`).sort());
+      assert.equal((await sh('crictl pods -q')).trim(), '');
+      assert.match((await run('crictl rmp -a')).stderr, /No pods to remove/);
     } finally {
       await run('crictl rmp -af');
     }
