@@ -240,7 +240,7 @@ describe('crictl', () => {
       assert.equal(JSON.parse(await sh(`crictl inspectp ${one.slice(0, 12)}`)).status.id, one);
       r = await run(`crictl rmp ${one}`);
       assert.equal(r.exitCode, 1);
-      assert.match(r.stderr, /pod sandbox "[0-9a-f]{64}" is running, please stop it first/);
+      assert.match(r.stderr, /pod sandbox \\?"[0-9a-f]{64}\\?" is running, please stop it first/);
       const removed = (await sh('crictl rmp -af')).trim().split('\n');
       assert.deepEqual(removed.sort(), ids.map((id) => `Removed sandbox ${id}`).sort());
       assert.equal((await sh('crictl pods -q')).trim(), '');
