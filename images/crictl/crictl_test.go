@@ -388,3 +388,13 @@ func TestIsTerminal(t *testing.T) {
 		t.Fatal("a buffer taken for a terminal")
 	}
 }
+
+func TestPodSlice(t *testing.T) {
+	if got := podSlice("hdishd83djaidwnduwk28bcsb"); got != "/crictl.slice/crictl-podhdishd83djaidwnduwk28bcsb.slice" {
+		t.Fatal(got)
+	}
+	// Dashes would nest the slice under others; dots and slashes are not unit-name material.
+	if got := podSlice("0e1d-2c/3.b"); got != "/crictl.slice/crictl-pod0e1d_2c_3_b.slice" {
+		t.Fatal(got)
+	}
+}

@@ -195,7 +195,9 @@ func logsCommand(c *cli, p *parsed) error {
 	}
 	path := st.GetStatus().GetLogPath()
 	if path == "" {
-		return fmt.Errorf("the container has not set log path")
+		// Upstream's words, then why: the runtime keeps a log file only when the pod config names a
+		// log_directory and the container config a log_path (kubelet always sets both).
+		return fmt.Errorf("the container has not set log path: the runtime writes a container's log only when its pod config sets log_directory and its container config sets log_path")
 	}
 	if p.Bool("previous") {
 		// kubelet rotates the previous attempt's log to <attempt-1>.log beside this one.

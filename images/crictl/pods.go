@@ -70,9 +70,10 @@ func loadContainerConfig(path string) (*pb.ContainerConfig, error) {
 }
 
 // podConfig loads a pod config for the runtime. When it names no cgroup parent and the runtime
-// uses the systemd cgroup driver, it gets "crictl.slice": runc then needs a "slice:prefix:name"
-// cgroups path, which containerd derives only from a parent ending in ".slice". Kubelet always
-// sets one; the Kubernetes crictl walkthrough's `"linux": {}` does not.
+// uses the systemd cgroup driver, it gets a slice of its own, as kubelet gives every pod: runc then
+// needs a "slice:prefix:name" cgroups path, which containerd derives only from a parent ending in
+// ".slice", and containerd's pod stats read the parent as a cgroup path. The Kubernetes crictl
+// walkthrough's `"linux": {}` sets none.
 func (c *cli) podConfig(path string) (*pb.PodSandboxConfig, error) {
 	cfg, err := loadPodConfig(path)
 	if err != nil {
@@ -87,14 +88,24 @@ func (c *cli) podConfig(path string) (*pb.PodSandboxConfig, error) {
 			if cfg.Linux == nil {
 				cfg.Linux = &pb.LinuxPodSandboxConfig{}
 			}
-			cfg.Linux.CgroupParent = defaultCgroupParent
-			c.debugf("linux.cgroup_parent is not set and the runtime uses the systemd cgroup driver: using %s", defaultCgroupParent)
+			cfg.Linux.CgroupParent = podSlice(cfg.GetMetadata().GetUid())
+			c.debugf("linux.cgroup_parent is not set and the runtime uses the systemd cgroup driver: using %s", cfg.Linux.CgroupParent)
 		}
 	}
 	return cfg, nil
 }
 
-const defaultCgroupParent = "crictl.slice"
+// podSlice is the pod's systemd slice as a cgroup path, like kubelet's
+// /kubepods.slice/kubepods-pod<uid>.slice: a dash in a slice name nests it, so the UID's become "_".
+func podSlice(uid string) string {
+	name := strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' {
+			return r
+		}
+		return '_'
+	}, uid)
+	return "/crictl.slice/crictl-pod" + name + ".slice"
+}
 
 // newUID makes a random RFC 4122 version 4 UUID.
 func newUID() string {

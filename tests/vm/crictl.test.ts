@@ -250,6 +250,60 @@ describe('crictl', () => {
     }
   });
 
+  test('run, logs -f and --since, attach, stats, statsp, update, rmi --prune', async () => {
+    await sh(`cd /root && ${write('op.json', '{"metadata":{"name":"other","namespace":"default","uid":"other-1"},"log_directory":"/tmp","linux":{}}')} && ${write('oc.json', '{"metadata":{"name":"counter"},"image":{"image":"busybox"},"command":["sh","-c","i=0; while true; do echo line $i; i=$((i+1)); sleep 1; done"],"log_path":"counter.log","linux":{}}')}`);
+    const ctr = (await sh('cd /root && crictl run oc.json op.json')).trim();
+    assert.match(ctr, /^[0-9a-f]{64}$/);
+    try {
+      const listed = JSON.parse(await sh(`crictl ps -o json --id ${ctr}`)).containers;
+      assert.equal(listed.length, 1);
+      assert.equal(listed[0].state, 'CONTAINER_RUNNING');
+      const pod = listed[0].podSandboxId;
+      assert.match(await sh('crictl pods --name other'), /Ready\s+other\s+default/);
+
+      // -f follows the log until stopped: more lines arrive while it runs.
+      const followed = await run(`timeout 4 crictl logs -f ${ctr}`);
+      assert.equal(followed.exitCode, 124, followed.stderr);
+      const nums = [...followed.stdout.matchAll(/^line (\d+)$/gm)].map((m) => Number(m[1]));
+      assert.ok(nums.length >= 3 && nums[nums.length - 1] - nums[0] >= 2, `followed: ${followed.stdout}`);
+      const recent = (await sh(`crictl logs --since 2s ${ctr}`)).trim().split('\n');
+      assert.ok(recent.length >= 1 && recent.length <= 4, `--since 2s gave ${recent.length} lines`);
+      const attached = await run(`timeout 3 crictl attach ${ctr}`);
+      assert.match(attached.stdout, /^line \d+$/m);
+
+      const stats = await sh(`crictl stats ${ctr}`);
+      assert.match(stats, /^CONTAINER\s+NAME\s+CPU %\s+MEM\s+DISK\s+INODES\s+SWAP$/m);
+      assert.match(stats, new RegExp(`^${ctr.slice(0, 13)}\\s+counter\\s+\\d+\\.\\d\\d\\s+\\S+B`, 'm'));
+      const statsp = await sh(`crictl statsp ${pod}`);
+      assert.match(statsp, /^POD\s+POD ID\s+CPU %\s+MEM$/m);
+      assert.match(statsp, new RegExp(`^other\\s+${pod.slice(0, 13)}\\s`, 'm'));
+
+      assert.equal((await sh(`crictl update --memory 64m ${ctr}`)).trim(), ctr);
+      const pid = JSON.parse(await sh(`crictl inspect ${ctr}`)).info.pid;
+      const cg = (await sh(`cut -d: -f3 /proc/${pid}/cgroup`)).trim();
+      assert.equal((await sh(`cat /sys/fs/cgroup${cg}/memory.max`)).trim(), String(64 * 1024 * 1024));
+
+      // Images no container uses: nginx goes, busybox (this container) and pause (the sandbox) stay.
+      await sh('crictl rmi --prune');
+      const left = await sh('crictl images');
+      assert.doesNotMatch(left, /nginx/);
+      assert.match(left, /busybox/);
+      assert.match(left, /pause/);
+      // Without log_directory in the pod config the runtime keeps no log: the message says so.
+      await sh(`cd /root && ${write('nolog.json', '{"metadata":{"name":"nolog","namespace":"default","uid":"nolog-1"},"linux":{}}')}`);
+      const quiet = (await sh('cd /root && crictl run oc.json nolog.json')).trim();
+      const nolog = await run(`crictl logs ${quiet}`);
+      assert.equal(nolog.exitCode, 1);
+      assert.match(nolog.stderr, /has not set log path: .*log_directory/);
+      const r = await run('crictl rmi docker.io/library/nginx:latest');
+      assert.equal(r.exitCode, 1);
+      assert.match(r.stderr, /no such image|not found/i);
+    } finally {
+      await run('crictl rmp -af');
+      await lab.reset(); // the pruned images come back with the snapshot
+    }
+  });
+
   test('help, config, completion', async () => {
     assert.match(await sh('crictl --help'), /inspectp/);
     assert.match(await sh('crictl exec --help'), /--interactive, -i/);
