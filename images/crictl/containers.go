@@ -195,7 +195,7 @@ var containerCommands = []*command{
 			if len(p.args) != 2 {
 				return usageError{"Incorrect Usage: run needs a container config and a pod config"}
 			}
-			pod, err := c.podConfig(p.args[1])
+			pod, err := c.podConfig(p.args[1], "")
 			if err != nil {
 				return err
 			}
@@ -246,7 +246,7 @@ func (c *cli) createContainer(podID, ctrPath, podPath string, pull bool) (string
 	if err != nil {
 		return "", fmt.Errorf("load containerConfig: %w", err)
 	}
-	pod, err := c.podConfig(podPath)
+	pod, err := c.podConfig(podPath, podID)
 	if err != nil {
 		return "", err
 	}

@@ -69,30 +69,58 @@ func loadContainerConfig(path string) (*pb.ContainerConfig, error) {
 	return &cfg, nil
 }
 
-// podConfig loads a pod config for the runtime. When it names no cgroup parent and the runtime
-// uses the systemd cgroup driver, it gets a slice of its own, as kubelet gives every pod: runc then
-// needs a "slice:prefix:name" cgroups path, which containerd derives only from a parent ending in
-// ".slice", and containerd's pod stats read the parent as a cgroup path. The Kubernetes crictl
-// walkthrough's `"linux": {}` sets none.
-func (c *cli) podConfig(path string) (*pb.PodSandboxConfig, error) {
+// podConfig loads a pod config for the runtime; pod is the existing sandbox's ID when the config
+// only describes it (create), "" when it makes a new one (runp, run). A config that names no cgroup
+// parent gets the pod's own: the existing sandbox's, or, under the systemd cgroup driver, a new
+// slice as kubelet gives every pod. runc then needs a "slice:prefix:name" cgroups path, which
+// containerd derives only from a parent ending in ".slice", and containerd's pod stats read the
+// parent as a cgroup path. The Kubernetes crictl walkthrough's `"linux": {}` sets none.
+func (c *cli) podConfig(path, pod string) (*pb.PodSandboxConfig, error) {
 	cfg, err := loadPodConfig(path)
 	if err != nil {
 		return nil, fmt.Errorf("load podSandboxConfig: %w", err)
 	}
-	rt, err := c.runtime()
-	if err != nil {
+	if _, err := c.runtime(); err != nil {
 		return nil, err
 	}
-	if cfg.GetLinux().GetCgroupParent() == "" {
-		if r, err := rt.RuntimeConfig(c.ctx); err == nil && r.GetLinux().GetCgroupDriver() == pb.CgroupDriver_SYSTEMD {
-			if cfg.Linux == nil {
-				cfg.Linux = &pb.LinuxPodSandboxConfig{}
-			}
-			cfg.Linux.CgroupParent = podSlice(cfg.GetMetadata().GetUid())
-			c.debugf("linux.cgroup_parent is not set and the runtime uses the systemd cgroup driver: using %s", cfg.Linux.CgroupParent)
+	if cfg.GetLinux().GetCgroupParent() != "" {
+		return cfg, nil
+	}
+	parent := ""
+	if pod != "" {
+		// Recomputing would not do: a config without a UID gets a new random one on every load.
+		parent = c.sandboxCgroupParent(pod)
+	} else if r, err := c.rt.RuntimeConfig(c.ctx); err == nil && r.GetLinux().GetCgroupDriver() == pb.CgroupDriver_SYSTEMD {
+		parent = podSlice(cfg.GetMetadata().GetUid())
+	}
+	if parent != "" {
+		if cfg.Linux == nil {
+			cfg.Linux = &pb.LinuxPodSandboxConfig{}
 		}
+		cfg.Linux.CgroupParent = parent
+		c.debugf("linux.cgroup_parent is not set: using %s", parent)
 	}
 	return cfg, nil
+}
+
+// sandboxCgroupParent is the cgroup parent a sandbox was created with, from containerd's verbose
+// status ("" when it cannot tell).
+func (c *cli) sandboxCgroupParent(pod string) string {
+	r, err := c.rt.PodSandboxStatus(c.ctx, pod, true)
+	if err != nil {
+		return ""
+	}
+	var info struct {
+		Config struct {
+			Linux struct {
+				CgroupParent string `json:"cgroup_parent"`
+			} `json:"linux"`
+		} `json:"config"`
+	}
+	if json.Unmarshal([]byte(r.GetInfo()["info"]), &info) != nil {
+		return ""
+	}
+	return info.Config.Linux.CgroupParent
 }
 
 // podSlice is the pod's systemd slice as a cgroup path, like kubelet's
@@ -175,7 +203,7 @@ var podCommands = []*command{
 			if len(p.args) != 1 {
 				return usageError{}
 			}
-			cfg, err := c.podConfig(p.args[0])
+			cfg, err := c.podConfig(p.args[0], "")
 			if err != nil {
 				return err
 			}

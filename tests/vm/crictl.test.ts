@@ -290,11 +290,18 @@ describe('crictl', () => {
       assert.match(left, /busybox/);
       assert.match(left, /pause/);
       // Without log_directory in the pod config the runtime keeps no log: the message says so.
-      await sh(`cd /root && ${write('nolog.json', '{"metadata":{"name":"nolog","namespace":"default","uid":"nolog-1"},"linux":{}}')}`);
+      await sh(`cd /root && ${write('nolog.json', '{"metadata":{"name":"nolog","namespace":"default"},"linux":{}}')}`);
       const quiet = (await sh('cd /root && crictl run oc.json nolog.json')).trim();
       const nolog = await run(`crictl logs ${quiet}`);
       assert.equal(nolog.exitCode, 1);
       assert.match(nolog.stderr, /has not set log path: .*log_directory/);
+      // That pod config has no UID either (crictl makes one on every load): run still puts the
+      // container in its own pod's slice.
+      const quietPid = JSON.parse(await sh(`crictl inspect ${quiet}`)).info.pid;
+      const quietPod = JSON.parse(await sh(`crictl ps -o json --id ${quiet}`)).containers[0].podSandboxId;
+      const parent = JSON.parse(await sh(`crictl inspectp ${quietPod}`)).info.config.linux.cgroup_parent;
+      assert.match(parent, /^\/crictl\.slice\/crictl-pod[0-9a-f_]+\.slice$/);
+      assert.ok((await sh(`cut -d: -f3 /proc/${quietPid}/cgroup`)).startsWith(parent + '/'), `not under ${parent}`);
       const r = await run('crictl rmi docker.io/library/nginx:latest');
       assert.equal(r.exitCode, 1);
       assert.match(r.stderr, /no such image|not found/i);
