@@ -16,6 +16,8 @@ class LabClient {
   private consoleListeners = new Set<ConsoleListener>();
   private setupScript: string | undefined;
   private started?: Promise<void>;
+  /** The worker holds a machine (started, not lost with a crashed worker): reset can restore it. */
+  private hasMachine = false;
   private readyWaiters: Array<() => void> = [];
   private sawPrompt = false;
 
@@ -40,11 +42,13 @@ class LabClient {
     worker.addEventListener('message', (e: MessageEvent<FromWorker>) => this.onMessage(e.data));
     worker.addEventListener('error', (e) => {
       const error = { name: 'Error', code: 'worker-crashed', message: `The lab machine stopped: ${e.message || 'its worker crashed'}.`, hint: 'Reload the page.' };
+      this.hasMachine = false;
       this.requests.failAll(error);
       useLabStore.getState().set({ status: 'error', error });
     });
     try {
       await this.ask<'start'>({ type: 'start', base: new URL(VM_BASE, location.href).href });
+      this.hasMachine = true;
       await this.afterReady();
     } catch (e) {
       const err = e as { message: string; hint?: string; code?: string };
@@ -132,14 +136,13 @@ class LabClient {
   }
 
   async reset(): Promise<void> {
-    const lab = useLabStore.getState();
-    // A machine that never started has nothing to reset to: start over. One whose emulator crashed
-    // is restored in place from the snapshot it already holds.
-    if (!this.worker || (lab.status === 'error' && lab.error?.code !== 'emulator-crashed')) {
+    // Without a machine there is nothing to reset to: start over. Otherwise (a crashed emulator
+    // included) the worker restores the snapshot it already holds.
+    if (!this.hasMachine) {
       location.reload();
       return;
     }
-    lab.set({ status: 'resetting' });
+    useLabStore.getState().set({ status: 'resetting' });
     for (const fn of this.resetListeners) fn();
     try {
       await this.ask<'reset'>({ type: 'reset' });

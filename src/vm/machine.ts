@@ -220,11 +220,15 @@ export class LabMachine {
   private onCrash(detail: string): void {
     const err = new EmulatorCrashedError(detail);
     this.crashed = err;
-    for (const [id, p] of this.pending) {
-      this.pending.delete(id);
-      p.reject(err);
-    }
+    this.failPending(err);
     this.events.emit('crashed', { message: err.message, hint: err.hint, code: err.code });
+  }
+
+  /** Fail every command still waiting for the guest. */
+  private failPending(err: Error): void {
+    const pending = [...this.pending.values()];
+    this.pending.clear();
+    for (const p of pending) p.reject(err);
   }
 
   private tuneJit(): void {
@@ -403,10 +407,7 @@ export class LabMachine {
   /** Back to the snapshot: everything since the restore is gone. */
   async reset(): Promise<void> {
     if (!this.stateBuffer) throw new LabError('This machine was booted cold and has no snapshot to reset to.', 'Restore the snapshot instead (the default mode).', 'no-snapshot');
-    for (const [id, p] of this.pending) {
-      this.pending.delete(id);
-      p.reject(new MachineGoneError('reset'));
-    }
+    this.failPending(new MachineGoneError('reset'));
     this.pongs.clear();
     this.events.emit('restoring', undefined);
     const t0 = now();
@@ -440,8 +441,7 @@ export class LabMachine {
     if (this.destroyed) return;
     this.destroyed = true;
     clearInterval(this.watchdog);
-    for (const p of this.pending.values()) p.reject(new MachineGoneError('destroyed'));
-    this.pending.clear();
+    this.failPending(new MachineGoneError('destroyed'));
     await this.emulator?.destroy();
   }
 }
