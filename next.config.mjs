@@ -5,8 +5,6 @@ const config = {
   // lessons/x/index.html, so plain servers find pages without rewrites
   trailingSlash: true,
   images: { unoptimized: true },
-  // `npm run typecheck` checks types; the site build stays lean on a 2-core machine.
-  typescript: { ignoreBuildErrors: true },
   webpack(config, { isServer, webpack }) {
     if (!isServer) {
       // v86 has Node-only branches (fs, crypto, perf_hooks) it never takes in a browser or worker.

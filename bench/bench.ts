@@ -1,14 +1,17 @@
 // `npm run bench`: figures for the lab machine, printed as a table and written to
 // bench/results.json. Each scenario runs in its own Node process (bench/scenario.ts); the native
-// baseline runs the guest's own i386 binaries on the host (bench/native.sh). Compare ratios from
-// one run: absolute times on a shared 2-core machine are noisy.
+// baseline runs the same versions of containerd, runc, crun and busybox built for the host's own
+// architecture, on the host kernel (bench/native.ts, bench/native.sh), so a ratio is "this software
+// on this CPU" against "in the emulator". Compare ratios from one run: absolute times on a shared
+// 2-core machine are noisy.
+// `npm run bench -- --native-only` runs only the native baseline and prints its JSON.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync, chmodSync, copyFileSync, rmSync, renameSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Manifest } from '../src/vm/manifest.ts';
 import { DEFAULT_VM_DIR } from '../src/vm/node-assets.ts';
+import type { NativeResult } from './native.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const vmDir = process.env.LAB_VM_DIR ?? DEFAULT_VM_DIR;
@@ -29,62 +32,26 @@ function scenario(name: string, nodeFlags: string[], args: string[] = []): Figur
   }
 }
 
-/** The guest's root filesystem, rebuilt on the host from the 9p index (what the VM sees). */
-function materializeRootfs(manifest: Manifest): string {
-  const cache = process.env.RUNTIME_LAB_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'runtime-lab');
-  const dir = join(cache, 'bench-rootfs', manifest.files.fsJson.sha256.slice(0, 16));
-  if (existsSync(join(dir, '.complete'))) return dir;
-  rmSync(dir, { recursive: true, force: true });
-  type Node = [string, number, number, number, number, number, (Node[] | string)?];
-  const index = JSON.parse(readFileSync(join(vmDir, manifest.files.fsJson.name), 'utf8')) as { fsroot: Node[] };
-  const compressed: string[] = [];
-  const modes: Array<[string, number]> = [];
-  const walk = (nodes: Node[], at: string) => {
-    for (const [name, , , mode, , , target] of nodes) {
-      const p = join(at, name);
-      const type = mode & 0o170000;
-      if (type === 0o040000) {
-        mkdirSync(p, { recursive: true });
-        walk(target as Node[], p);
-        modes.push([p, mode & 0o7777]);
-      } else if (type === 0o120000) {
-        symlinkSync(target as string, p);
-      } else {
-        const stored = target as string;
-        if (stored.endsWith('.zst')) {
-          copyFileSync(join(vmDir, manifest.fsDir, stored), p + '.zst');
-          compressed.push(p + '.zst');
-        } else {
-          copyFileSync(join(vmDir, manifest.fsDir, stored), p);
-        }
-        modes.push([p, mode & 0o7777]);
-      }
-    }
-  };
-  mkdirSync(dir, { recursive: true });
-  walk(index.fsroot, dir);
-  const list = join(dir, '..', 'zst-list');
-  writeFileSync(list, compressed.join('\n') + '\n');
-  spawnSync('zstd', ['-d', '-q', '-f', '--rm', `--filelist=${list}`], { stdio: 'inherit' });
-  rmSync(list);
-  for (const [p, m] of modes.reverse()) chmodSync(p, m);
-  writeFileSync(join(dir, '.complete'), '');
-  return dir;
-}
-
-function native(manifest: Manifest): Figures | { error: string } {
-  process.stderr.write('bench: native baseline (guest binaries on the host kernel)\n');
-  let root: string;
+/**
+ * The native baseline (bench/native.ts): the lab image's versions of containerd, runc, crun and
+ * busybox-static built for the host's own architecture, in their own process (bench/native.ts
+ * prints progress first and its JSON result last).
+ */
+function native(): NativeResult {
+  process.stderr.write('bench: native baseline (the same versions built for the host\'s architecture, on the host kernel)\n');
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(HERE, 'native.ts'), '--vm-dir', vmDir], {
+    encoding: 'utf8',
+    timeout: 20 * 60_000,
+    maxBuffer: 64 * 1024 * 1024,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const lines = (r.stdout ?? '').trim().split('\n');
+  const last = lines.pop() ?? '';
+  if (lines.length) process.stderr.write(lines.map((l) => `bench: native: ${l}\n`).join(''));
   try {
-    root = materializeRootfs(manifest);
-  } catch (e) {
-    return { error: `could not rebuild the guest rootfs: ${(e as Error).message}` };
-  }
-  const r = spawnSync('bash', [join(HERE, 'native.sh'), root], { encoding: 'utf8', timeout: 5 * 60_000 });
-  try {
-    return JSON.parse(r.stdout.trim().split('\n').pop() ?? '');
+    return JSON.parse(last) as NativeResult;
   } catch {
-    return { error: (r.stderr || r.stdout).trim().split('\n').slice(-3).join(' | ') };
+    return { error: `bench/native.ts gave no result (${r.error?.message ?? `exit ${r.status ?? r.signal}`})` };
   }
 }
 
@@ -92,6 +59,11 @@ const fmtMs = (v?: number) => (v === undefined ? 'n/a' : v >= 1000 ? `${(v / 100
 const fmtMB = (v?: number) => (v === undefined ? 'n/a' : `${(v / 1e6).toFixed(1)} MB`);
 
 function main(): void {
+  if (process.argv.includes('--native-only')) {
+    const nat = native();
+    process.stdout.write(JSON.stringify(nat, null, 1) + '\n');
+    process.exit('error' in nat ? 1 : 0);
+  }
   if (!existsSync(join(vmDir, 'manifest.json'))) {
     process.stderr.write(`No lab image in ${vmDir}. Build it with \`npm run lab:image\`.\n`);
     process.exit(1);
@@ -104,9 +76,9 @@ function main(): void {
     'JIT off': scenario('restore', [], ['--no-jit']),
     'node --v8-pool-size=1': scenario('restore', ['--v8-pool-size=1']),
   };
-  const nat = native(manifest);
+  const nat = native();
   const base = variants['lab driver'] as Figures;
-  const n = 'error' in nat ? undefined : (nat as Figures);
+  const n = 'error' in nat ? undefined : nat.figures;
 
   const rows: Array<[string, string, string?]> = [];
   const b = boot as Figures;
@@ -121,9 +93,13 @@ function main(): void {
   rows.push(['bytes before the first answer', fmtMB(base.bytesBeforeFirstAnswer), 'target ≤ 30 MB']);
   const cmd = (label: string, key: string, target?: string) => {
     const parts = Object.entries(variants).map(([k, v]) => `${k}: ${'error' in v ? 'error' : fmtMs((v as Figures)[key])}`);
-    const ratio = n && n[key] ? ` | native ${fmtMs(n[key])}, emulated/native ${(base[key] / n[key]).toFixed(0)}×` : '';
+    const ratio = n && n[key] && !('error' in nat) ? ` | native ${nat.arch} ${fmtMs(n[key])}, emulated/native ${(base[key] / n[key]).toFixed(0)}×` : '';
     rows.push([label, parts.join('; ') + ratio, target]);
   };
+  rows.push(['native baseline', 'error' in nat
+    ? `not measured${nat.arch ? ` (${nat.arch})` : ''}: see below`
+    : `host-architecture (${nat.arch}) builds of the same versions, Debian sid, on the host kernel: ` +
+      Object.entries(nat.versions).map(([k, v]) => `${k} ${v}`).join(', ')]);
   cmd('ctr version, first after restore', 'ctrVersionFirstMs');
   cmd('ctr version, second', 'ctrVersionSecondMs');
   cmd('ctr run --rm busybox echo, first after restore', 'ctrRunFirstMs', 'target ≤ 5 s');

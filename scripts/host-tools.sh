@@ -4,7 +4,10 @@
 #   bash scripts/host-tools.sh            tools for `npm run lab:image`
 #   bash scripts/host-tools.sh --browser  and Debian's Chromium for the browser tests
 set -euo pipefail
-pkgs=(zstd gcc binutils tar gzip debian-archive-keyring ca-certificates)
+# kmod: depmod for the guest's modules; strace: the build's exec audit (no foreign program runs).
+pkgs=(zstd gcc binutils tar gzip kmod strace debian-archive-keyring ca-certificates)
+# pause.c is compiled for i386: gcc -m32 on x86 hosts, Debian's cross compiler elsewhere.
+case "$(dpkg --print-architecture)" in amd64|i386) ;; *) pkgs+=(gcc-i686-linux-gnu) ;; esac
 [[ "${1:-}" == "--browser" ]] && pkgs+=(chromium fonts-dejavu-core)
 
 missing=()

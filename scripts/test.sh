@@ -6,8 +6,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 [[ -d node_modules/v86 ]] || npm install --no-audit --no-fund
 bash scripts/host-tools.sh --browser
+# Type errors fail the run (the site build does not type-check for us any more than tsx does).
+npx tsc --noEmit
 npm run -s lab:image
 npm run -s site:build
 npx playwright test
 exec npx tsx --test --test-concurrency=1 \
-	src/vm/*.test.ts src/lab/*.test.ts images/build/*.test.ts tests/vm/*.test.ts
+	src/vm/*.test.ts src/lab/*.test.ts images/builder/*.test.ts tests/vm/*.test.ts

@@ -20,7 +20,7 @@ import (
 	"k8s.io/klog/v2"
 )
 
-// Set at build time (images/build/crictl.ts).
+// Set at build time (images/builder/crictl.ts).
 var (
 	version   = "dev"
 	buildInfo = ""

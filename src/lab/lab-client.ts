@@ -47,7 +47,9 @@ class LabClient {
       useLabStore.getState().set({ status: 'error', error });
     });
     try {
-      await this.ask<'start'>({ type: 'start', base: new URL(VM_BASE, location.href).href });
+      // ?lab-jit=off|lab|v86|<pages>,<blocks> picks v86's JIT setting: the benchmark compares them in this page.
+      const jit = new URLSearchParams(location.search).get('lab-jit') ?? undefined;
+      await this.ask<'start'>({ type: 'start', base: new URL(VM_BASE, location.href).href, jit });
       this.hasMachine = true;
       await this.afterReady();
     } catch (e) {

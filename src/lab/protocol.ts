@@ -3,7 +3,7 @@
 import type { ExecResult, LabEvents } from '../vm/index.ts';
 
 export type Request =
-  | { type: 'start'; id: number; base: string }
+  | { type: 'start'; id: number; base: string; /** JIT setting for measurements (parseJitSetting); the worker's default otherwise. */ jit?: string }
   | { type: 'exec'; id: number; script: string; timeout?: number }
   | { type: 'reset'; id: number }
   | { type: 'destroy'; id: number };

@@ -21,7 +21,7 @@ export interface Port {
 
 const EVENTS: Array<keyof LabEvents> = ['progress', 'restoring', 'booted', 'ready', 'hung', 'recovered', 'crashed'];
 
-export function serveLab(port: Port, create: (base: string) => MachineLike): void {
+export function serveLab(port: Port, create: (base: string, jit?: string) => MachineLike): void {
   let machine: MachineLike | undefined;
   // The driver's console calls need a running emulator; until start() finishes, keystrokes are dropped.
   let running = false;
@@ -41,7 +41,7 @@ export function serveLab(port: Port, create: (base: string) => MachineLike): voi
       case 'start':
         return void reply(msg.id, async () => {
           if (machine) return; // one machine per worker: a second start (React dev remount) is a no-op
-          const m = create(msg.base);
+          const m = create(msg.base, msg.jit);
           machine = m;
           for (const event of EVENTS) m.events.on(event, (payload) => port.postMessage({ type: 'event', event, payload } as FromWorker));
           try {

@@ -51,6 +51,19 @@ export interface JitTuning {
  */
 export const LAB_JIT: JitTuning = { maxPages: 1, maxExtraBasicBlocks: 10 };
 
+/**
+ * A JIT setting as text (a CLI flag, a URL parameter): "off", "lab" (LAB_JIT), "v86" (v86's own
+ * limits) or "<pages>,<blocks>". Anything else is undefined.
+ */
+export function parseJitSetting(text: string | null | undefined): boolean | JitTuning | undefined {
+  if (!text) return undefined;
+  if (text === 'off') return false;
+  if (text === 'lab') return LAB_JIT;
+  if (text === 'v86') return { maxPages: 3, maxExtraBasicBlocks: 250 };
+  const m = /^(\d+),(\d+)$/.exec(text);
+  return m ? { maxPages: Number(m[1]), maxExtraBasicBlocks: Number(m[2]) } : undefined;
+}
+
 interface Pending {
   resolve: (m: Extract<AgentMessage, { kind: 'result' }>) => void;
   reject: (e: Error) => void;

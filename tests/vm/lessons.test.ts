@@ -6,6 +6,15 @@ import { startLab } from '../../src/vm/node.ts';
 import type { LabMachine } from '../../src/vm/machine.ts';
 import { loadLessons } from '../../src/lab/content.ts';
 
+const lessons = loadLessons();
+
+// A suite that finds nothing to run would pass while proving nothing.
+test('the lessons have runnable steps', () => {
+  assert.ok(lessons.length > 0, 'no lessons found in content/');
+  const steps = lessons.reduce((n, l) => n + l.steps.length, 0);
+  assert.ok(steps > 0, `found ${lessons.length} lesson(s) but no runnable steps in them`);
+});
+
 let lab: LabMachine;
 before(async () => {
   lab = await startLab();
@@ -14,7 +23,7 @@ after(async () => {
   await lab?.destroy();
 });
 
-for (const lesson of loadLessons()) {
+for (const lesson of lessons) {
   describe(`lesson "${lesson.title}"`, () => {
     before(async () => {
       await lab.reset();

@@ -21,6 +21,11 @@ export interface RecipeSet {
    * tools that are unpacked, never installed, e.g. the Go toolchain and the -dev sources).
    */
   closure?: boolean;
+  /**
+   * "host": build-time tools for the machine running the build (the Go compiler, a busybox to list
+   * applets), resolved for the host's architecture. Default: the guest's (i386).
+   */
+  arch?: 'host';
 }
 export interface Recipe {
   sets: Record<string, RecipeSet>;
@@ -37,6 +42,10 @@ export interface Lock {
 }
 export interface ResolvedPackage extends LockEntry {
   name: string;
+  /** Debian architecture it was resolved for (i386 for the guest, the host's for build tools). */
+  arch: string;
+  /** Its key in the lock: the name for guest packages, name:arch for host-architecture ones. */
+  key: string;
   deb: string;
   /** Why this differs from the lock, if it does. */
   drift?: string;
@@ -124,11 +133,25 @@ export interface ResolveOptions {
   updateLock: boolean;
 }
 
-export async function resolvePackages(apt: Apt, recipe: Recipe, lock: Lock, opts: ResolveOptions): Promise<ResolvedPackage[]> {
+/** The isolated apts: one for the guest's architecture, one for the host's (build tools). */
+export interface Apts {
+  guest: Apt;
+  host: Apt;
+}
+
+/** A package of the guest (i386), by name; throws if the build did not resolve it. */
+export function guestPackage(pkgs: ResolvedPackage[], name: string): ResolvedPackage {
+  const p = pkgs.find((x) => x.name === name && x.key === name);
+  if (!p) throw new BuildError(`package ${name} was not resolved for the guest`);
+  return p;
+}
+
+export async function resolvePackages(apts: Apts, recipe: Recipe, lock: Lock, opts: ResolveOptions): Promise<ResolvedPackage[]> {
   const chosen = new Map<string, ResolvedPackage>();
-  const debDir = ensureDir(join(apt.root, 'debs'));
 
   for (const [setName, set] of Object.entries(recipe.sets)) {
+    const apt = set.arch === 'host' ? apts.host : apts.guest;
+    const keyOf = (name: string) => (set.arch === 'host' ? `${name}:${apt.arch}` : name);
     const ranges = new Map<string, string>();
     const wanted: string[] = [];
     for (const p of set.packages) {
@@ -136,7 +159,7 @@ export async function resolvePackages(apt: Apt, recipe: Recipe, lock: Lock, opts
         // The metapackage's version carries the range; its first dependency is what gets unpacked.
         preferSuite(apt, set.suite);
         const cand = versionsOnMirror(apt, p.name, set.suite)[0];
-        if (!cand) throw new BuildError(`package ${p.name} is not in Debian ${set.suite} (i386) on this mirror`);
+        if (!cand) throw new BuildError(`package ${p.name} is not in Debian ${set.suite} (${apt.arch}) on this mirror`);
         if (p.range && !inRange(cand, p.range))
           throw new BuildError(`${p.name} ${cand} in ${set.suite} is outside its allowed range "${p.range}" (images/packages.json)`);
         const dep = /^Depends: ([^\s,(]+)/m.exec(apt.cache(['show', `${p.name}=${cand}`]))?.[1];
@@ -153,14 +176,15 @@ export async function resolvePackages(apt: Apt, recipe: Recipe, lock: Lock, opts
     if (exact) preferSuite(apt, set.suite);
     const resolved = exact ? new Map(wanted.map((n) => [n, versionsOnMirror(apt, n, set.suite)[0]])) : closure(apt, set.suite, wanted);
     for (const [name, candidate] of resolved) {
-      const prev = chosen.get(name);
+      const key = keyOf(name);
+      const prev = chosen.get(key);
       if (prev) {
         if (!prev.sets.includes(setName)) prev.sets.push(setName);
         continue;
       }
-      if (!candidate) throw new BuildError(`package ${name} is not in Debian ${set.suite} (i386) on this mirror`);
-      const range = ranges.get(name) ?? lock.packages[name]?.range ?? '';
-      const locked = lock.packages[name];
+      if (!candidate) throw new BuildError(`package ${name} is not in Debian ${set.suite} (${apt.arch}) on this mirror`);
+      const range = ranges.get(name) ?? lock.packages[key]?.range ?? '';
+      const locked = lock.packages[key];
       let version = candidate;
       let drift: string | undefined;
       if (locked && locked.version !== candidate) {
@@ -178,38 +202,38 @@ export async function resolvePackages(apt: Apt, recipe: Recipe, lock: Lock, opts
             'Widen the range in images/packages.json if the new version is wanted.',
         );
       }
-      chosen.set(name, { name, suite: set.suite, range, version, sha256: '', sets: [setName], deb: '', drift });
+      chosen.set(key, { name, arch: apt.arch, key, suite: set.suite, range, version, sha256: '', sets: [setName], deb: '', drift });
     }
   }
 
-  // Download what is not cached yet, in one apt call.
+  // Download what is not cached yet, in one apt call per architecture.
   const records = new Map<string, IndexRecord>();
-  const missing: string[] = [];
-  for (const p of chosen.values()) {
-    preferSuite(apt, p.suite);
-    const rec = indexRecord(apt, p.name, p.version);
-    records.set(p.name, rec);
-    p.deb = join(debDir, basename(rec.filename));
-    if (!existsSync(p.deb)) missing.push(`${p.name}=${p.version}`);
-  }
-  if (missing.length) {
-    log(`downloading ${missing.length} packages`);
+  for (const apt of [apts.guest, apts.host]) {
+    const debDir = ensureDir(join(apt.root, 'debs'));
+    const missing: ResolvedPackage[] = [];
+    for (const p of chosen.values()) {
+      if (p.arch !== apt.arch) continue;
+      preferSuite(apt, p.suite);
+      const rec = indexRecord(apt, p.name, p.version);
+      records.set(p.key, rec);
+      p.deb = join(debDir, basename(rec.filename));
+      if (!existsSync(p.deb)) missing.push(p);
+    }
+    if (!missing.length) continue;
+    log(`downloading ${missing.length} packages (${apt.arch})`);
     const tmp = ensureDir(join(apt.root, 'download'));
     for (const f of readdirSync(tmp)) rmSync(join(tmp, f));
-    apt.get(['download', ...missing], tmp);
-    for (const spec of missing) {
-      const [name, version] = spec.split('=');
-      renameSync(join(tmp, downloadedName(name, version, records.get(name)!.filename)), chosen.get(name)!.deb);
-    }
+    apt.get(['download', ...missing.map((p) => `${p.name}=${p.version}`)], tmp);
+    for (const p of missing) renameSync(join(tmp, downloadedName(p.name, p.version, records.get(p.key)!.filename)), p.deb);
   }
   for (const p of chosen.values()) {
     p.sha256 = await sha256File(p.deb);
-    const rec = records.get(p.name)!;
+    const rec = records.get(p.key)!;
     if (rec.sha256 && rec.sha256 !== p.sha256) {
       rmSync(p.deb);
       throw new BuildError(`${basename(p.deb)}: sha256 does not match the mirror's index; the cached file was removed, run again`);
     }
-    const locked = lock.packages[p.name];
+    const locked = lock.packages[p.key];
     if (locked && locked.version === p.version && locked.sha256 !== p.sha256) {
       throw new BuildError(
         `${p.name} ${p.version}: sha256 ${p.sha256} differs from the lock's ${locked.sha256}. ` +
@@ -221,7 +245,7 @@ export async function resolvePackages(apt: Apt, recipe: Recipe, lock: Lock, opts
   for (const p of drifts) warn(p.drift!);
   if (drifts.length && !opts.updateLock && Object.keys(lock.packages).length)
     warn(`${drifts.length} package(s) differ from images/packages.lock.json; run \`npm run lab:image -- --update-lock\` to record them`);
-  return [...chosen.values()].sort((a, b) => a.name.localeCompare(b.name));
+  return [...chosen.values()].sort((a, b) => a.key.localeCompare(b.key));
 }
 
 /**
@@ -229,22 +253,22 @@ export async function resolvePackages(apt: Apt, recipe: Recipe, lock: Lock, opts
  * entry as it is. Returns the names added.
  */
 export function addToLock(pkgs: ResolvedPackage[], lock: Lock): string[] {
-  const added = pkgs.filter((p) => !lock.packages[p.name]);
+  const added = pkgs.filter((p) => !lock.packages[p.key]);
   if (!added.length) return [];
   const next: Lock = { packages: { ...lock.packages } };
   for (const p of added) {
-    next.packages[p.name] = { suite: p.suite, range: p.range, version: p.version, sha256: p.sha256, sets: p.sets };
+    next.packages[p.key] = { suite: p.suite, range: p.range, version: p.version, sha256: p.sha256, sets: p.sets };
     p.drift = undefined;
   }
   next.packages = Object.fromEntries(Object.entries(next.packages).sort(([a], [b]) => a.localeCompare(b)));
   writeFileSync(LOCK_PATH, JSON.stringify(next, null, 1) + '\n');
-  log(`added ${added.length} package(s) to ${LOCK_PATH.replace(IMAGES, 'images')}: ${added.map((p) => p.name).join(', ')}`);
-  return added.map((p) => p.name);
+  log(`added ${added.length} package(s) to ${LOCK_PATH.replace(IMAGES, 'images')}: ${added.map((p) => p.key).join(', ')}`);
+  return added.map((p) => p.key);
 }
 
 export function writeLock(pkgs: ResolvedPackage[]): void {
   const lock: Lock = { packages: {} };
-  for (const p of pkgs) lock.packages[p.name] = { suite: p.suite, range: p.range, version: p.version, sha256: p.sha256, sets: p.sets };
+  for (const p of pkgs) lock.packages[p.key] = { suite: p.suite, range: p.range, version: p.version, sha256: p.sha256, sets: p.sets };
   writeFileSync(LOCK_PATH, JSON.stringify(lock, null, 1) + '\n');
   log(`wrote ${LOCK_PATH.replace(IMAGES, 'images')} (${pkgs.length} packages)`);
 }

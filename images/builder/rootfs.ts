@@ -1,13 +1,25 @@
 // Assembles the guest's root filesystem from unpacked .debs (no maintainer scripts run, nothing is
 // installed on the host), then does by hand what those scripts would have done.
+//
+// No guest (i386) program runs on the host: many hosts cannot execute them (no IA-32 emulation,
+// arm64). Each configuration step runs where its result is the guest's own:
+//   host   depmod -b        kmod's host-architecture depmod writes architecture-neutral files;
+//                           the build's boot compares them with the guest's own depmod (snapshot.ts)
+//   host   enable/mask      systemctl only makes symlinks: units.ts makes the same ones, and the
+//                           build's boot asks the guest's systemctl to confirm them
+//   guest  systemd-sysusers systemd-sysusers.service on the build's boot (as on any first boot)
+//   guest  ldconfig         ldconfig.service on the build's boot
+//   guest  containerd config default, then the lab's edits: lab-containerd-config.service, before
+//                           containerd starts (images/rootfs/usr/local/sbin/lab-containerd-config)
 import { existsSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync, lstatSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ResolvedPackage } from './packages.ts';
 import { BuildError, IMAGES, bash, ensureDir, log, run } from './util.ts';
+import { enableUnits, maskUnits, setDefaultTarget } from './units.ts';
 
 /** Units an emulated, network-less, udev-less guest does not need; masked when present. */
 const MASKED_UNITS = [
-  'systemd-logind.service', 'systemd-firstboot.service', 'systemd-sysusers.service', 'systemd-random-seed.service',
+  'systemd-logind.service', 'systemd-firstboot.service', 'systemd-random-seed.service',
   'systemd-binfmt.service', 'proc-sys-fs-binfmt_misc.automount', 'proc-sys-fs-binfmt_misc.mount',
   'sys-kernel-debug.mount', 'sys-kernel-tracing.mount', 'sys-kernel-config.mount', 'sys-fs-fuse-connections.mount',
   'dev-hugepages.mount', 'systemd-hwdb-update.service', 'systemd-journal-catalog-update.service',
@@ -28,7 +40,7 @@ const MASKED_UNITS = [
   'systemd-mountfsd.socket', 'systemd-nsresourced.service', 'systemd-nsresourced.socket', 'systemd-storagetm.service',
   'systemd-soft-reboot.service', 'systemd-creds.socket', 'systemd-hostnamed.socket', 'systemd-sysext.socket',
   'systemd-confext.socket', 'systemd-portabled.service', 'systemd-machined.service', 'systemd-importd.service',
-  'systemd-ask-password-console.path', 'systemd-ask-password-wall.path', 'ldconfig.service',
+  'systemd-ask-password-console.path', 'systemd-ask-password-wall.path',
   'systemd-tmpfiles-clean.timer', 'e2scrub_all.timer', 'e2scrub_reap.service', 'fstrim.timer', 'apt-daily.timer',
   'apt-daily-upgrade.timer', 'dpkg-db-backup.timer', 'man-db.timer', 'getty@tty1.service', 'getty@.service',
   'serial-getty@.service', 'console-getty.service', 'getty-static.service', 'systemd-journal-flush.service',
@@ -51,7 +63,8 @@ const DISABLED_GENERATORS = [
   'systemd-import-generator', 'systemd-rc-local-generator', 'systemd-sysv-generator', 'systemd-mountfsd-generator',
 ];
 
-const ENABLED_UNITS = ['containerd.service', 'lab-agent.service', 'lab-console.service'];
+export const ENABLED_UNITS = ['containerd.service', 'lab-containerd-config.service', 'lab-agent.service', 'lab-console.service'];
+export const DEFAULT_TARGET = 'multi-user.target';
 
 /** Kernel module folders worth shipping: filesystems, networking, virtio. The rest stays out of the index. */
 const MODULE_DIRS = ['kernel/fs', 'kernel/net', 'kernel/lib', 'kernel/crypto', 'kernel/drivers/virtio',
@@ -65,14 +78,6 @@ const PRUNE = ['usr/share/doc', 'usr/share/man', 'usr/share/info', 'usr/share/lo
 
 function extractDeb(deb: string, dest: string): void {
   bash(`dpkg-deb --fsys-tarfile "${deb}" | tar -x --keep-directory-symlink -C "${dest}"`);
-}
-
-/** Run one of the guest's i386 programs on the host through the guest's own dynamic loader. */
-export function guestExec(root: string, program: string, args: string[]): string {
-  const libdir = join(root, 'usr/lib/i386-linux-gnu');
-  // systemd's tools find libsystemd-shared through a RUNPATH that names the guest's absolute path.
-  const path = [libdir, join(libdir, 'systemd')].join(':');
-  return run(join(libdir, 'ld-linux.so.2'), ['--library-path', path, join(root, program), ...args]);
 }
 
 export interface KernelFiles {
@@ -111,15 +116,17 @@ export function assembleRootfs(pkgs: ResolvedPackage[], kernel: KernelFiles, roo
     bash(`cp -a "${src}" "${join(mods, rel)}"`);
   }
   for (const f of readdirSync(kernel.modulesDir)) if (f.startsWith('modules.')) bash(`cp -a "${join(kernel.modulesDir, f)}" "${mods}/"`);
-  guestExec(root, 'usr/sbin/depmod', ['-b', root, kernel.version]);
+  log('[host] depmod -b (kmod on the host; architecture-neutral output, checked against the guest\'s depmod on the boot)');
+  run('depmod', ['-b', root, kernel.version]);
 
   for (const pattern of PRUNE) bash(`cd "${root}" && rm -rf ${pattern}`);
 
-  log('configuring the guest (users, units, alternatives, containerd config)');
+  log('[host] base users, alternatives, unit links (enable/mask/default); [guest, on the boot] sysusers, ldconfig, containerd config');
   bash(`cp -a "${join(IMAGES, 'rootfs')}/." "${root}/"`);
   configureUsers(root);
   configureAlternatives(root);
-  writeContainerdConfig(root);
+  // Debian's short config.toml gives way to the one the guest writes from its own defaults.
+  rmSync(join(root, 'etc/containerd/config.toml'), { force: true });
   ensureDir(join(root, 'opt/cni'));
   symlinkSync('/usr/lib/cni', join(root, 'opt/cni/bin'));
   if (!existsSync(join(root, 'etc/mtab'))) symlinkSync('../proc/self/mounts', join(root, 'etc/mtab'));
@@ -128,7 +135,6 @@ export function assembleRootfs(pkgs: ResolvedPackage[], kernel: KernelFiles, roo
   chmodSync(join(root, 'root'), 0o700);
   for (const d of ['var/lib/containerd', 'var/lib/cni', 'run', 'var/log', 'root/images']) ensureDir(join(root, d));
   configureSystemd(root);
-  run(join(root, 'usr/sbin/ldconfig'), ['-r', root]); // static: runs on the host as it is
 }
 
 function configureUsers(root: string): void {
@@ -138,8 +144,7 @@ function configureUsers(root: string): void {
   const group = readFileSync(join(share, 'group.master'), 'utf8').replace(/^([^:\n]+):\*:/gm, '$1:x:');
   writeFileSync(join(root, 'etc/passwd'), passwd);
   writeFileSync(join(root, 'etc/group'), group);
-  // systemd-sysusers from the host, reading the guest's sysusers.d, adds systemd's and dbus's users.
-  guestExec(root, 'usr/bin/systemd-sysusers', [`--root=${root}`]);
+  // systemd's and dbus's own users come from sysusers.d, added by systemd-sysusers on the boot.
   const users = readFileSync(join(root, 'etc/passwd'), 'utf8').trim().split('\n').map((l) => l.split(':')[0]);
   const groups = readFileSync(join(root, 'etc/group'), 'utf8').trim().split('\n').map((l) => l.split(':')[0]);
   // root logs in without a password: the lab is a local, single-user sandbox.
@@ -170,47 +175,15 @@ function isLink(p: string): boolean {
   }
 }
 
-/** `containerd config default` (run from the guest's own binary), then the lab's adjustments. */
-function writeContainerdConfig(root: string): void {
-  let cfg = guestExec(root, 'usr/bin/containerd', ['config', 'default']);
-  const R = "[plugins.'io.containerd.cri.v1.runtime'.containerd.runtimes";
-  const edits: Array<[string | RegExp, string]> = [
-    // Snapshotters that need block devices or filesystems this guest does not have.
-    ['disabled_plugins = []', "disabled_plugins = ['io.containerd.snapshotter.v1.btrfs', 'io.containerd.snapshotter.v1.devmapper', 'io.containerd.snapshotter.v1.zfs', 'io.containerd.snapshotter.v1.blockfile', 'io.containerd.snapshotter.v1.erofs', 'io.containerd.differ.v1.erofs', 'io.containerd.snapshotter.v1.aufs']"],
-    // The systemd cgroup driver, as Kubernetes recommends with systemd as PID 1.
-    [/(\.runtimes\.runc\.options\][^[]*?SystemdCgroup = )false/, '$1true'],
-  ];
-  for (const [from, to] of edits) {
-    const next = cfg.replace(from, to);
-    if (next === cfg) throw new BuildError(`containerd's default config changed: could not apply "${String(from)}"`);
-    cfg = next;
-  }
-  // A second handler: the same runc.v2 shim driving crun.
-  const anchor = "\n    [plugins.'io.containerd.cri.v1.runtime'.cni]";
-  if (!cfg.includes(anchor) || !cfg.includes(`${R}.runc]`)) throw new BuildError("containerd's default config changed: no runc runtime or cni section");
-  const crun = `
-        ${R}.crun]
-          runtime_type = 'io.containerd.runc.v2'
-          sandboxer = 'podsandbox'
-
-          ${R}.crun.options]
-            BinaryName = '/usr/bin/crun'
-            SystemdCgroup = true
-`;
-  cfg = cfg.replace(anchor, crun + anchor);
-  if (!cfg.includes("sandbox = 'registry.k8s.io/pause:3.10'")) throw new BuildError("containerd's default sandbox image is no longer registry.k8s.io/pause:3.10");
-  writeFileSync(join(root, 'etc/containerd/config.toml'), '# containerd config default, adjusted for Runtime Lab (images/build/rootfs.ts)\n' + cfg);
+/** The units the builder masked (those of MASKED_UNITS this systemd has), for the boot's check. */
+export function maskedUnits(root: string): string[] {
+  return MASKED_UNITS.filter((u) => !u.endsWith('-generator') && ['usr/lib/systemd/system', 'etc/systemd/system'].some((d) => existsSync(join(root, d, u))));
 }
 
 function configureSystemd(root: string): void {
-  // The guest's own systemctl, offline (--root): the host needs no systemd.
-  const systemctl = (args: string[]) => guestExec(root, 'usr/bin/systemctl', [`--root=${root}`, '--quiet', ...args]);
-  const unitDirs = ['usr/lib/systemd/system', 'etc/systemd/system'].map((d) => join(root, d));
-  const exists = (u: string) => unitDirs.some((d) => existsSync(join(d, u)));
-  const toMask = MASKED_UNITS.filter((u) => !u.endsWith('-generator') && exists(u));
-  if (toMask.length) systemctl(['mask', ...toMask]);
-  systemctl(['enable', ...ENABLED_UNITS]);
-  systemctl(['set-default', 'multi-user.target']);
+  maskUnits(root, MASKED_UNITS.filter((u) => !u.endsWith('-generator')));
+  enableUnits(root, ENABLED_UNITS);
+  setDefaultTarget(root, DEFAULT_TARGET);
   const gen = ensureDir(join(root, 'etc/systemd/system-generators'));
   for (const g of DISABLED_GENERATORS) {
     if (existsSync(join(root, 'usr/lib/systemd/system-generators', g))) symlinkSync('/dev/null', join(gen, g));

@@ -1,11 +1,31 @@
-// The lab's crictl (images/crictl): a Go program compiled offline, for i386, by sid's Go toolchain
-// against the Kubernetes CRI client sources Debian packages. Both come from the recipe's "go" set,
-// which is unpacked into the build cache, never into the guest. GOPATH mode: Debian's -dev packages
-// lay their sources out as a GOPATH (/usr/share/gocode/src/<import path>).
+// The lab's crictl (images/crictl): a Go program cross-compiled offline for i386 by sid's Go
+// toolchain for the host's own architecture, against the Kubernetes CRI client sources Debian
+// packages. Both come from the recipe's "go" set, which is unpacked into the build cache, never into
+// the guest. GOPATH mode: Debian's -dev packages lay their sources out as a GOPATH
+// (/usr/share/gocode/src/<import path>). The host never runs the i386 binary: the bash completion
+// comes from a host-architecture build of the same source.
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync, renameSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ResolvedPackage } from './packages.ts';
 import { BuildError, IMAGES, bash, cacheRoot, ensureDir, log, run, sha256 } from './util.ts';
+import { hostArch } from './apt.ts';
+
+/** Go's name for a Debian architecture. */
+export function goArch(debianArch: string): string {
+  const map: Record<string, string> = { amd64: 'amd64', arm64: 'arm64', i386: '386', armhf: 'arm', armel: 'arm', ppc64el: 'ppc64le', s390x: 's390x', riscv64: 'riscv64', loong64: 'loong64' };
+  const a = map[debianArch];
+  if (!a) throw new BuildError(`no Go architecture known for Debian's ${debianArch}`);
+  return a;
+}
+
+/** The architecture Go builds for when it runs something here (tests, the completion generator). */
+export const HOST_GOARCH = (() => {
+  try {
+    return goArch(hostArch());
+  } catch {
+    return 'amd64';
+  }
+})();
 
 export const CRICTL_SRC = join(IMAGES, 'crictl');
 /** The version the lab's crictl reports as its own (not upstream cri-tools'). */
@@ -54,7 +74,10 @@ export function lastGoToolchain(cache = cacheRoot()): GoToolchain | undefined {
   return existsSync(tc.go) && existsSync(join(tc.root, '.complete')) ? tc : undefined;
 }
 
-/** Offline, GOPATH mode, static i386 (SSE2: v86 emulates it), the compile cache kept in the build cache. */
+/**
+ * Offline, GOPATH mode, static, the compile cache kept in the build cache. GOARCH: 386 for the
+ * guest (SSE2: v86 emulates it), HOST_GOARCH for what runs on the host.
+ */
 export function goEnv(tc: GoToolchain, cache = cacheRoot(), arch = '386'): NodeJS.ProcessEnv {
   return {
     ...process.env,
@@ -90,11 +113,14 @@ export function buildCrictl(pkgs: ResolvedPackage[], cache: string, guestRoot: s
   run(tc.go, ['build', '-trimpath', '-ldflags', ldflags, '-o', `${bin}.new`, '.'], { cwd: CRICTL_SRC, env: goEnv(tc, cache) });
   renameSync(`${bin}.new`, bin);
   chmodSync(bin, 0o755);
-  // The binary is static i386: it runs on the host as it is.
-  const completion = run(bin, ['completion', 'bash']);
+  // The same source for the host's architecture, only to print the completion script (the command
+  // tree does not depend on the architecture).
+  const hostBin = join(ensureDir(join(cache, 'go', 'host-bin')), 'crictl');
+  run(tc.go, ['build', '-trimpath', '-ldflags', ldflags, '-o', hostBin, '.'], { cwd: CRICTL_SRC, env: goEnv(tc, cache, HOST_GOARCH) });
+  const completion = run(hostBin, ['completion', 'bash']);
   if (!completion.includes('complete ')) throw new BuildError('crictl completion bash printed no completion script');
   writeFileSync(join(ensureDir(join(guestRoot, 'usr/share/bash-completion/completions')), 'crictl'), completion);
   const doc = ensureDir(join(guestRoot, 'usr/local/share/doc/crictl'));
   writeFileSync(join(doc, 'README.md'), readFileSync(join(CRICTL_SRC, 'README.md')));
-  log(`crictl built with ${goVersion} (${((Date.now() - t) / 1000).toFixed(1)} s)`);
+  log(`[host] crictl cross-compiled for i386 with ${goVersion} for ${HOST_GOARCH}; completion from a ${HOST_GOARCH} build (${((Date.now() - t) / 1000).toFixed(1)} s)`);
 }

@@ -3,8 +3,9 @@
 import { copyFileSync, existsSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync, mkdirSync, chmodSync, lstatSync, readlinkSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { dirname, join } from 'node:path';
-import type { ResolvedPackage } from './packages.ts';
-import { BuildError, IMAGES, bash, ensureDir, run, sha256 } from './util.ts';
+import { guestPackage, type ResolvedPackage } from './packages.ts';
+import { BuildError, IMAGES, bash, ensureDir, log, run, sha256 } from './util.ts';
+import { hostArch } from './apt.ts';
 
 export interface ImageSpec {
   /** Full reference, e.g. docker.io/library/busybox:latest */
@@ -22,6 +23,8 @@ export interface ImageSpec {
   };
   /** What it was built from, recorded as labels. */
   builtFrom: string;
+  /** OCI architecture; the guest's (386) unless said (the benchmark's native baseline builds one for the host). */
+  architecture?: string;
 }
 
 export interface BuiltImage {
@@ -51,17 +54,17 @@ export function buildImage(spec: ImageSpec, outTar: string, work: string): Built
   rmSync(tarFile);
   const layer = blob(dir, gzipSync(tar, { level: 9 }), 'application/vnd.oci.image.layer.v1.tar+gzip');
   const labels = {
-    'org.opencontainers.image.description': `Built locally by Runtime Lab from Debian i386 packages: ${spec.builtFrom}`,
+    'org.opencontainers.image.description': `Built locally by Runtime Lab from Debian packages: ${spec.builtFrom}`,
     'org.opencontainers.image.vendor': 'Runtime Lab (local build, not the upstream image)',
     'dev.runtime-lab.built-from': spec.builtFrom,
   };
   const config = {
     created: CREATED,
-    architecture: '386',
+    architecture: spec.architecture ?? '386',
     os: 'linux',
     config: { Env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'], ...spec.config, Labels: labels },
     rootfs: { type: 'layers', diff_ids: [`sha256:${sha256(tar)}`] },
-    history: [{ created: CREATED, created_by: `Runtime Lab image build (images/build/oci.ts): ${spec.builtFrom}` }],
+    history: [{ created: CREATED, created_by: `Runtime Lab image build (images/builder/oci.ts): ${spec.builtFrom}` }],
   };
   const cfg = blob(dir, Buffer.from(JSON.stringify(config)), 'application/vnd.oci.image.config.v1+json');
   const manifest = { schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config: cfg, layers: [layer] };
@@ -70,7 +73,7 @@ export function buildImage(spec: ImageSpec, outTar: string, work: string): Built
   const index = {
     schemaVersion: 2,
     mediaType: 'application/vnd.oci.image.index.v1+json',
-    manifests: [{ ...man, platform: { architecture: '386', os: 'linux' },
+    manifests: [{ ...man, platform: { architecture: spec.architecture ?? '386', os: 'linux' },
       annotations: { 'io.containerd.image.name': spec.ref, 'org.opencontainers.image.ref.name': tag } }],
   };
   writeFileSync(join(dir, 'index.json'), JSON.stringify(index));
@@ -89,9 +92,34 @@ function minimalEtc(dir: string, extraUsers = ''): void {
 }
 
 function version(pkgs: ResolvedPackage[], name: string): string {
-  const p = pkgs.find((x) => x.name === name);
-  if (!p) throw new BuildError(`package ${name} was not resolved`);
+  const p = guestPackage(pkgs, name);
   return `${name} ${p.version} (Debian ${p.suite})`;
+}
+
+/** A Debian version without its binNMU suffix (+bN): binNMUs rebuild the same source per architecture. */
+export function sourceVersion(v: string): string {
+  return v.replace(/\+b\d+$/, '');
+}
+
+/**
+ * The applets of the guest's busybox, asked of the host-architecture build of the same busybox
+ * version (the "host-tools" set): the i386 binary itself may not run here, and the applet list is
+ * set by Debian's build configuration, the same for every architecture.
+ */
+export function busyboxApplets(pkgs: ResolvedPackage[], work: string): string[] {
+  const guest = guestPackage(pkgs, 'busybox-static');
+  const host = pkgs.find((p) => p.name === 'busybox-static' && p.key !== p.name);
+  if (!host) throw new BuildError('the host-architecture busybox-static ("host-tools" set in images/packages.json) was not resolved');
+  if (sourceVersion(host.version) !== sourceVersion(guest.version)) {
+    throw new BuildError(`busybox-static: the guest has ${guest.version} but the host-architecture build is ${host.version}; ` +
+      'both must come from the same source version. Run `npm run lab:image -- --update-lock` when the mirror has moved on.');
+  }
+  const dir = join(work, 'host-busybox');
+  rmSync(dir, { recursive: true, force: true });
+  ensureDir(dir);
+  bash(`dpkg-deb -x "${host.deb}" "${dir}"`);
+  log(`[host] busybox --list (busybox-static ${host.version} for ${host.arch}, the guest has ${guest.version} for i386)`);
+  return run(join(dir, 'usr/bin/busybox'), ['--list']).trim().split('\n');
 }
 
 export function busyboxImage(root: string, pkgs: ResolvedPackage[], work: string): ImageSpec {
@@ -100,19 +128,27 @@ export function busyboxImage(root: string, pkgs: ResolvedPackage[], work: string
   ensureDir(join(dir, 'bin'));
   copyFileSync(join(root, 'usr/bin/busybox'), join(dir, 'bin/busybox'));
   chmodSync(join(dir, 'bin/busybox'), 0o755);
-  // busybox-static is a static i386 binary: the host runs it to list its own applets.
-  const applets = run(join(dir, 'bin/busybox'), ['--list']).trim().split('\n');
-  for (const a of applets) if (a !== 'busybox' && !existsSync(join(dir, 'bin', a))) symlinkSync('busybox', join(dir, 'bin', a));
+  for (const a of busyboxApplets(pkgs, work)) if (a !== 'busybox' && !existsSync(join(dir, 'bin', a))) symlinkSync('busybox', join(dir, 'bin', a));
   minimalEtc(dir);
   for (const d of ['home', 'var/www', 'usr']) ensureDir(join(dir, d));
   return { ref: 'docker.io/library/busybox:latest', layerDir: dir, config: { Cmd: ['sh'] }, builtFrom: version(pkgs, 'busybox-static') };
+}
+
+/**
+ * A C compiler for freestanding i386 code on this host: gcc -m32 where the host is x86 (binutils
+ * assembles 32-bit code too), Debian's i686 cross compiler elsewhere (scripts/host-tools.sh installs it).
+ */
+export function i386Compiler(): { cc: string; flags: string[] } {
+  const arch = hostArch();
+  return arch === 'amd64' || arch === 'i386' ? { cc: 'gcc', flags: ['-m32'] } : { cc: 'i686-linux-gnu-gcc', flags: [] };
 }
 
 export function pauseImage(work: string): ImageSpec {
   const dir = join(work, 'pause-layer');
   rmSync(dir, { recursive: true, force: true });
   ensureDir(dir);
-  run('gcc', ['-m32', '-static', '-nostdlib', '-ffreestanding', '-fno-stack-protector', '-fno-pie', '-no-pie',
+  const { cc, flags } = i386Compiler();
+  run(cc, [...flags, '-static', '-nostdlib', '-ffreestanding', '-fno-stack-protector', '-fno-pie', '-no-pie',
     '-fno-asynchronous-unwind-tables', '-Os', '-s', '-Wall', '-Werror', '-o', join(dir, 'pause'), join(IMAGES, 'oci/pause/pause.c')]);
   return { ref: 'registry.k8s.io/pause:3.10', layerDir: dir, config: { Entrypoint: ['/pause'], User: '65535:65535' },
     builtFrom: 'images/oci/pause/pause.c compiled for i386 (no C library)' };

@@ -1,11 +1,14 @@
-// An isolated apt for the guest's i386 packages: its own sources, state and cache, so nothing is
-// ever installed into the host and the host's apt lists stay untouched.
+// An isolated apt: its own sources, state and cache, so nothing is ever installed into the host
+// and the host's apt lists stay untouched. One per architecture: i386 for the guest, the host's
+// own (amd64, arm64, ...) for build-time tools such as the Go compiler.
 import { readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { BuildError, ensureDir, log, run } from './util.ts';
 
 export interface Apt {
   root: string;
+  /** The Debian architecture this apt resolves and downloads for. */
+  arch: string;
   /** Run apt-get/apt-cache with the isolated configuration. */
   get(args: string[], cwd?: string): string;
   cache(args: string[]): string;
@@ -40,7 +43,14 @@ export function hostDebianMirrors(etc = '/etc/apt'): string[] {
   return [...new Set(debian.map((u) => u.replace(/\/$/, '')))];
 }
 
-export function setupApt(dir: string, suites: string[]): Apt {
+/** The host's Debian architecture (amd64, arm64, ...). */
+export function hostArch(): string {
+  return run('dpkg', ['--print-architecture']).trim();
+}
+
+export const GUEST_ARCH = 'i386';
+
+export function setupApt(dir: string, suites: string[], arch = GUEST_ARCH): Apt {
   const mirrors = hostDebianMirrors();
   if (mirrors.length === 0) {
     throw new BuildError(
@@ -51,7 +61,7 @@ export function setupApt(dir: string, suites: string[]): Apt {
   if (!existsSync(KEYRING)) throw new BuildError(`${KEYRING} is missing: apt-get install debian-archive-keyring`);
   for (const sub of ['etc/preferences.d', 'state/lists/partial', 'cache/archives/partial', 'debs']) ensureDir(join(dir, sub));
   const sources = suites
-    .flatMap((s) => mirrors.map((m) => `deb [arch=i386 signed-by=${KEYRING}] ${m} ${s} main`))
+    .flatMap((s) => mirrors.map((m) => `deb [arch=${arch} signed-by=${KEYRING}] ${m} ${s} main`))
     .join('\n');
   writeFileSync(join(dir, 'etc/sources.list'), sources + '\n');
   writeFileSync(join(dir, 'state/status'), '');
@@ -65,8 +75,8 @@ Dir::Etc::preferencesparts "${dir}/etc/preferences.d";
 Dir::State "${dir}/state";
 Dir::State::status "${dir}/state/status";
 Dir::Cache "${dir}/cache";
-APT::Architecture "i386";
-APT::Architectures { "i386"; };
+APT::Architecture "${arch}";
+APT::Architectures { "${arch}"; };
 APT::Install-Recommends "false";
 APT::Install-Suggests "false";
 Acquire::Languages "none";
@@ -78,10 +88,11 @@ Acquire::Retries "3";
   const env = { ...process.env, APT_CONFIG: join(dir, 'apt.conf'), LC_ALL: 'C' };
   const apt: Apt = {
     root: dir,
+    arch,
     get: (args, cwd) => run('apt-get', ['-q', ...args], { env, cwd }),
     cache: (args) => run('apt-cache', args, { env }),
   };
-  log(`isolated apt (i386) on ${suites.join(', ')} from the host's configured mirror`);
+  log(`isolated apt (${arch}) on ${suites.join(', ')} from the host's configured mirror`);
   apt.get(['update']);
   return apt;
 }

@@ -5,16 +5,18 @@
 import { copyFileSync, existsSync, readFileSync, readdirSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { createRequire } from 'node:module';
-import { setupApt } from './apt.ts';
+import { setupApt, hostArch } from './apt.ts';
+import { auditTraceFile } from './exec-audit.ts';
+import { spawnSync } from 'node:child_process';
 import { LOCK_PATH, RECIPE_PATH, addToLock, readLock, readRecipe, resolvePackages, writeLock, type ResolvedPackage } from './packages.ts';
 import { buildCrictl } from './crictl.ts';
-import { assembleRootfs, unpackKernel } from './rootfs.ts';
+import { assembleRootfs, maskedUnits, unpackKernel } from './rootfs.ts';
 import { buildInitramfs } from './initramfs.ts';
 import { buildImage, busyboxImage, nginxImage, pauseImage, type BuiltImage } from './oci.ts';
 import { buildFsIndex } from './fsindex.ts';
 import { takeSnapshot } from './snapshot.ts';
-import { BuildError, IMAGES, OUT, REPO, bash, cacheRoot, ensureDir, log, sha256, sha256File } from './util.ts';
-import { checkHostTools } from './host.ts';
+import { BuildError, IMAGES, OUT, REPO, bash, cacheRoot, ensureDir, have, log, sha256, sha256File } from './util.ts';
+import { checkHostTools, installHostTools } from './host.ts';
 import { DEFAULT_MACHINE, type Manifest, type ManifestFile } from '../../src/vm/manifest.ts';
 
 const args = new Set(process.argv.slice(2));
@@ -80,9 +82,12 @@ async function main(): Promise<void> {
     return;
   }
   checkHostTools();
-  const apt = setupApt(join(cache, 'apt'), ['sid', 'bookworm']);
+  const apts = {
+    guest: setupApt(join(cache, 'apt'), ['sid', 'bookworm']),
+    host: setupApt(join(cache, `apt-${hostArch()}`), ['sid', 'bookworm'], hostArch()),
+  };
   const lockBefore = existsSync(LOCK_PATH) ? readFileSync(LOCK_PATH, 'utf8') : '';
-  const pkgs = await resolvePackages(apt, readRecipe(), readLock(), { updateLock });
+  const pkgs = await resolvePackages(apts, readRecipe(), readLock(), { updateLock });
   if (updateLock || !lockBefore) {
     writeLock(pkgs);
     for (const p of pkgs) p.drift = undefined; // recorded in the lock now
@@ -150,7 +155,7 @@ async function main(): Promise<void> {
     fs,
     kernelVersion: kernel.version,
     v86Version: JSON.parse(readFileSync(join(v86Dir, 'package.json'), 'utf8')).version,
-    packages: Object.fromEntries(pkgs.map((p) => [p.name, { version: p.version, suite: p.suite, sha256: p.sha256, sets: p.sets }])),
+    packages: Object.fromEntries(pkgs.map((p) => [p.key, { version: p.version, suite: p.suite, sha256: p.sha256, sets: p.sets }])),
     drift: pkgs.filter((p) => p.drift).map((p) => p.drift!),
     images: images.map((i) => ({ ref: i.ref, manifestDigest: i.manifestDigest, tarball: `/root/images/${i.tarball.split('/').pop()}`, size: i.size })),
     snapshot: { bootToAgentMs: 0, bootToReadyMs: 0, guestMemUsedKiB: 0 },
@@ -159,7 +164,7 @@ async function main(): Promise<void> {
   writeFileSync(join(stage, 'manifest.json'), JSON.stringify(manifest, null, 1));
 
   log('booting the image to prepare containerd and save the snapshot');
-  const snap = await takeSnapshot(stage, manifest);
+  const snap = await takeSnapshot(stage, manifest, maskedUnits(root));
   manifest.snapshot = snap.info;
   manifest.files.state = { ...(await fileEntry(stage, 'state.bin.zst')), rawSize: snap.rawSize };
   writeFileSync(join(stage, 'manifest.json'), JSON.stringify(manifest, null, 1));
@@ -173,7 +178,7 @@ async function main(): Promise<void> {
 
 /** SeaBIOS and its VGA BIOS, from Debian's seabios package. */
 function firmware(pkgs: ResolvedPackage[], work: string, stage: string): void {
-  const p = pkgs.find((x) => x.name === 'seabios');
+  const p = pkgs.find((x) => x.key === 'seabios');
   if (!p) throw new BuildError('seabios was not resolved');
   const dir = join(work, 'seabios');
   rmSync(dir, { recursive: true, force: true });
@@ -183,13 +188,52 @@ function firmware(pkgs: ResolvedPackage[], work: string, stage: string): void {
   copyFileSync(join(dir, 'usr/share/seabios/vgabios-stdvga.bin'), join(stage, 'vgabios.bin'));
 }
 
-main().catch((e) => {
-  if (e instanceof BuildError) {
-    process.stderr.write(`\nlab:image failed: ${e.message}\n`);
-  } else {
-    process.stderr.write(`\nlab:image failed unexpectedly:\n${e?.stack ?? e}\n`);
+/**
+ * The build runs under `strace -f -e trace=execve`, and every program it ran is checked against the
+ * host's architecture (exec-audit.ts). The audit of a fresh build is kept beside it in the cache.
+ */
+function traced(): number {
+  if (!have('strace')) installHostTools();
+  const cache = cacheRoot();
+  const traceFile = join(cache, 'exec-trace.log');
+  const started = Date.now();
+  const r = spawnSync('strace', ['-f', '-qq', '--seccomp-bpf', '-s', '4096', '-e', 'trace=execve', '-e', 'signal=none', '-o', traceFile,
+    '--', process.execPath, ...process.execArgv, ...process.argv.slice(1)], { stdio: 'inherit', env: { ...process.env, LAB_IMAGE_TRACED: '1' } });
+  if (r.error || r.status === null) {
+    process.stderr.write(`\nlab:image failed: could not run the build under strace (${r.error?.message ?? `signal ${r.signal}`})\n`);
+    return 1;
   }
-  process.exit(1);
-});
+  if (r.status !== 0) return r.status;
+  const audit = auditTraceFile(traceFile);
+  const manifest = JSON.parse(readFileSync(join(OUT, 'manifest.json'), 'utf8')) as Manifest;
+  const buildDir = join(cache, 'builds', manifest.recipeKey);
+  if (audit.foreign.length) {
+    process.stderr.write(`\nlab:image failed: the build ran programs of another architecture than the host's (${audit.hostArch}):\n` +
+      audit.foreign.map((f) => `  ${f.path} (${f.machine}${f.result === '0' ? '' : `, ${f.result}`})`).join('\n') +
+      '\nThe build was discarded. Whatever needs the guest\'s own programs must run in the guest, on the build\'s boot.\n');
+    rmSync(buildDir, { recursive: true, force: true });
+    rmSync(OUT, { recursive: true, force: true });
+    return 1;
+  }
+  const fresh = Date.parse(manifest.builtAt) >= started;
+  if (fresh) writeFileSync(join(buildDir, 'exec-audit.json'), JSON.stringify(audit, null, 1) + '\n');
+  const machines = [...new Set(audit.programs.map((p) => p.machine))].join(', ');
+  log(`exec audit: ${audit.programs.length} distinct programs ran on the host (${machines}); none of another architecture` +
+    (fresh ? ` (recorded in ${relative(REPO, buildDir).startsWith('..') ? buildDir : relative(REPO, buildDir)}/exec-audit.json)` : ''));
+  return 0;
+}
+
+if (process.env.LAB_IMAGE_TRACED || args.has('--no-trace')) {
+  main().catch((e) => {
+    if (e instanceof BuildError) {
+      process.stderr.write(`\nlab:image failed: ${e.message}\n`);
+    } else {
+      process.stderr.write(`\nlab:image failed unexpectedly:\n${e?.stack ?? e}\n`);
+    }
+    process.exit(1);
+  });
+} else {
+  process.exit(traced());
+}
 
 export { RECIPE_PATH };

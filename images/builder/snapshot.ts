@@ -6,6 +6,7 @@ import { LabMachine } from '../../src/vm/machine.ts';
 import { DiskAssets } from '../../src/vm/node-assets.ts';
 import type { Manifest } from '../../src/vm/manifest.ts';
 import { BuildError, log, run, warn } from './util.ts';
+import { DEFAULT_TARGET, ENABLED_UNITS } from './rootfs.ts';
 
 /** Run in the guest; a failure stops the build with the command's own output. */
 async function must(m: LabMachine, what: string, script: string, timeout = 120_000): Promise<string> {
@@ -37,7 +38,41 @@ export interface SnapshotResult {
   rawSize: number;
 }
 
-export async function takeSnapshot(stage: string, manifest: Manifest): Promise<SnapshotResult> {
+/**
+ * The configuration steps that ran in the guest on this boot, and a check of those the builder did
+ * on the host in the guest's stead: the guest's own tools must agree with them.
+ */
+function provisioningCheck(masked: string[]): string {
+  const q = (xs: string[]) => xs.map((x) => `'${x}'`).join(' ');
+  return `set -u
+bad() { echo "$*"; failed=1; }
+failed=0
+# guest: systemd-sysusers.service, ldconfig.service, lab-containerd-config.service
+for u in systemd-sysusers.service ldconfig.service lab-containerd-config.service; do
+  [ "$(systemctl show -P Result "$u")" = success ] && [ "$(systemctl show -P ActiveState "$u")" = active ] || bad "$u did not run: $(systemctl status --no-pager -n 20 "$u" 2>&1)"
+done
+getent passwd messagebus >/dev/null || bad "systemd-sysusers did not add dbus's user"
+getent group systemd-journal >/dev/null || bad "systemd-sysusers did not add systemd-journal"
+[ -s /etc/ld.so.cache ] || bad "ldconfig wrote no /etc/ld.so.cache"
+grep -q "^# containerd config default of this containerd" /etc/containerd/config.toml || bad "no containerd config written"
+# host-made unit links, as the guest's systemctl sees them
+for u in ${q(ENABLED_UNITS)}; do s=$(systemctl is-enabled "$u" 2>&1); [ "$s" = enabled ] || bad "$u: is-enabled says $s"; done
+for u in ${q(masked)}; do s=$(systemctl is-enabled "$u" 2>&1); [ "$s" = masked ] || bad "$u: is-enabled says $s, not masked"; done
+[ "$(systemctl get-default)" = ${DEFAULT_TARGET} ] || bad "default target: $(systemctl get-default)"
+# host-made depmod files, against the guest's own depmod
+v=$(uname -r); d=$(mktemp -d)
+depmod -o "$d" "$v" || bad "the guest's depmod -o failed"
+n=0
+for f in $(find "$d" -type f -name 'modules.*'); do
+  n=$((n+1))
+  [ "$(sha256sum <"$f")" = "$(sha256sum <"/usr/lib/modules/$v/\${f##*/}")" ] || bad "depmod: \${f##*/} differs between the host's kmod and the guest's"
+done
+[ $n -gt 3 ] || bad "the guest's depmod wrote $n files"
+rm -rf "$d"
+exit $failed`;
+}
+
+export async function takeSnapshot(stage: string, manifest: Manifest, masked: string[]): Promise<SnapshotResult> {
   const m = await LabMachine.start({ assets: new DiskAssets(stage), mode: 'boot', fileCacheBytes: 0 });
   try {
     const bootToAgentMs = m.timings.toFirstAnswer;
@@ -45,6 +80,9 @@ export async function takeSnapshot(stage: string, manifest: Manifest): Promise<S
     log(`guest ready after ${(bootToReadyMs / 1000).toFixed(1)} s of cold boot`);
     const state = (await must(m, 'systemd status', 'systemctl is-system-running || { systemctl --failed --no-legend; exit 0; }')).trim();
     if (state !== 'running') warn(`systemd is not fully "running" in the guest:\n${state}`);
+    const check = await m.exec(provisioningCheck(masked), { timeout: 180_000 });
+    if (check.exitCode !== 0) throw new BuildError(`the guest's configuration on the build's boot is not what it should be:\n${check.stdout}${check.stderr}`);
+    log('[guest] checked: sysusers, ldconfig and the containerd config ran in the guest; unit links and depmod files made on the host match what the guest\'s systemctl and depmod say');
     const refs = (await must(m, 'image import', IMPORT, 300_000)).trim().split('\n').sort();
     const want = manifest.images.map((i) => i.ref).sort();
     if (want.some((r) => !refs.includes(r))) throw new BuildError(`image import: k8s.io lists ${refs.join(', ')}; expected ${want.join(', ')}`);

@@ -1,0 +1,175 @@
+// The learner's figures, measured where learners are: Debian's Chromium driving the exported site
+// (out/) served on loopback, through the real page and its worker. One fresh browser context per
+// JIT variant (?lab-jit=...), so each first visit fetches everything. Prints one JSON line.
+//   npx tsx bench/browser.ts [variant ...]     variants: off, lab, v86, <pages>,<blocks>
+import { chromium, type Page } from '@playwright/test';
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const REPO = join(dirname(fileURLToPath(import.meta.url)), '..');
+const OUT = join(REPO, 'out');
+const LESSON = '/lessons/meet-the-lab/';
+const BUSYBOX = 'docker.io/library/busybox:latest';
+type Figures = Record<string, number>;
+
+function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => res(port));
+    });
+    s.on('error', rej);
+  });
+}
+
+/**
+ * Resident memory of the largest Chromium renderer process (the page and its lab worker live
+ * there). The benchmark's browser is the only Chromium it expects on the machine.
+ */
+function rendererRssBytes(): number {
+  let max = 0;
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--type=renderer')) continue;
+      const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+      max = Math.max(max, kb * 1024);
+    } catch {
+      /* gone */
+    }
+  }
+  return max;
+}
+
+const labApi = (page: Page) => ({
+  text: () => page.evaluate(() => (globalThis as unknown as { __runtimeLab?: { terminalText(): string } }).__runtimeLab?.terminalText() ?? ''),
+  promptAt: () => page.evaluate(() => (globalThis as unknown as { __runtimeLab?: { promptAtMs(): number | null } }).__runtimeLab?.promptAtMs() ?? null),
+});
+
+async function waitFor<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs: number): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+let seq = 0;
+/**
+ * Types a command into the learner's console and returns the time until its end marker shows
+ * (the command's own output, then an echo the shell runs after it, as a learner sees it end).
+ */
+async function typed(page: Page, command: string, timeoutMs = 300_000): Promise<number> {
+  const mark = `END-${++seq}-$?`;
+  const lab = labApi(page);
+  await page.locator('.lab-terminal').click();
+  const t0 = Date.now();
+  await page.keyboard.type(`${command}; echo ${mark.replace('$?', '"$?"')}`, { delay: 0 });
+  await page.keyboard.press('Enter');
+  const re = new RegExp(`^END-${seq}-(\\d+)\\s*$`, 'm');
+  const code = await waitFor(`"${command}" to end`, async () => re.exec(await lab.text())?.[1], timeoutMs);
+  const ms = Date.now() - t0;
+  if (code !== '0') throw new Error(`"${command}" exited ${code} in the page`);
+  return ms;
+}
+
+async function waitPrompt(page: Page): Promise<number> {
+  const lab = labApi(page);
+  await waitFor('the lab to be ready', async () => /Ready/.test((await page.getByTestId('lab-status').textContent()) ?? ''), 300_000);
+  await waitFor('a root prompt', async () => /# ?$/m.test(await lab.text()), 300_000);
+  return (await lab.promptAt()) ?? NaN;
+}
+
+async function variant(browser: Awaited<ReturnType<typeof chromium.launch>>, base: string, jit: string, resets: number): Promise<Figures> {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const page = await context.newPage();
+  const r: Figures = {};
+  let bytes = 0;
+  let prompted = false;
+  page.on('requestfinished', async (req) => {
+    const size = (await req.sizes().catch(() => null))?.responseBodySize ?? 0;
+    if (!prompted) bytes += size;
+  });
+  const url = `${base}${LESSON}?lab-jit=${encodeURIComponent(jit)}`;
+  await page.goto(url);
+  r.navigationToPromptMs = await waitPrompt(page);
+  prompted = true;
+  r.bytesBeforePrompt = bytes;
+  r.rendererRssAfterRestoreBytes = rendererRssBytes();
+  r.ctrRunFirstMs = await typed(page, `ctr run --rm ${BUSYBOX} b1 echo hi`);
+  r.ctrRunSecondMs = await typed(page, `ctr run --rm ${BUSYBOX} b2 echo hi`);
+  r.ctrRunThirdMs = await typed(page, `ctr run --rm ${BUSYBOX} b3 echo hi`);
+  r.crictlPodsMs = await typed(page, 'crictl pods >/dev/null');
+  // The pod walkthrough after a fresh restore: runp + create + start.
+  await resetLab(page);
+  await typed(page, `printf '%s' '{"metadata":{"name":"bench","namespace":"default","uid":"bench-uid"},"linux":{}}' > /tmp/pod.json && printf '%s' '{"metadata":{"name":"box"},"image":{"image":"${BUSYBOX}"},"command":["sleep","600"],"linux":{}}' > /tmp/ctr.json`);
+  r.crictlRunpCreateStartMs = await typed(page, 'P=$(crictl runp /tmp/pod.json) && C=$(crictl create $P /tmp/ctr.json /tmp/pod.json) && crictl start $C >/dev/null');
+  // runc on a prepared bundle, after a fresh restore.
+  await resetLab(page);
+  await typed(page, `rm -rf /tmp/b && mkdir -p /tmp/b/rootfs /mnt/bb && ctr images mount ${BUSYBOX} /mnt/bb >/dev/null && cp -a /mnt/bb/. /tmp/b/rootfs/ && ctr images unmount /mnt/bb >/dev/null && cd /tmp/b && runc spec && jq '.process.terminal=false | .process.args=["echo","hi"]' config.json > c && mv c config.json && cd`);
+  r.runcRunFirstMs = await typed(page, 'runc run --bundle /tmp/b r1 >/dev/null');
+  r.runcRunSecondMs = await typed(page, 'runc run --bundle /tmp/b r2 >/dev/null');
+  // Memory over resets: it must not grow reset over reset.
+  const t0 = Date.now();
+  await resetLab(page);
+  r.resetToReadyMs = Date.now() - t0;
+  for (let i = 1; i < resets; i++) await resetLab(page);
+  await page.waitForTimeout(2000);
+  r.rendererRssAfterResetsBytes = rendererRssBytes();
+  r.resets = resets;
+  // A warm browser cache: reload and wait for the prompt again.
+  await page.reload();
+  r.navigationToPromptWarmMs = await waitPrompt(page);
+  await context.close();
+  return r;
+}
+
+async function resetLab(page: Page): Promise<void> {
+  const lab = labApi(page);
+  const before = (await lab.text()).length;
+  await page.getByRole('button', { name: 'Reset lab' }).click();
+  await waitFor('the reset to start', async () => !/Ready/.test((await page.getByTestId('lab-status').textContent()) ?? '') || (await lab.text()).length < before, 30_000).catch(() => undefined);
+  await waitPrompt(page);
+}
+
+async function main(): Promise<void> {
+  if (!existsSync(join(OUT, 'vm/manifest.json'))) {
+    process.stderr.write('No exported site with the lab image in out/: run `npm run site:build` first.\n');
+    process.exit(1);
+  }
+  const variants = process.argv.slice(2).length ? process.argv.slice(2) : ['off', 'lab'];
+  const resets = Number(process.env.BENCH_RESETS ?? 5);
+  const port = await freePort();
+  const server = spawn(process.execPath, [join(REPO, 'scripts/serve.mjs'), '--host', '127.0.0.1', '--port', String(port), '--dir', OUT], { stdio: 'ignore' });
+  const base = `http://127.0.0.1:${port}`;
+  try {
+    await waitFor('the site server', async () => (await fetch(base + '/').catch(() => null))?.ok, 20_000);
+    const browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    const variantsOut: Record<string, Figures | { error: string }> = {};
+    try {
+      for (const v of variants) {
+        process.stderr.write(`bench: Chromium, JIT ${v}\n`);
+        variantsOut[v] = await variant(browser, base, v, resets).catch((e) => ({ error: String(e?.message ?? e) }));
+      }
+      process.stdout.write(JSON.stringify({ chromium: browser.version(), variants: variantsOut }) + '\n');
+    } finally {
+      await browser.close();
+    }
+  } finally {
+    server.kill();
+  }
+}
+
+main().catch((e) => {
+  process.stderr.write(String(e?.stack ?? e) + '\n');
+  process.exit(1);
+});
