@@ -55,6 +55,20 @@ function native(): NativeResult {
   }
 }
 
+/** The learner's figures in Chromium, through the exported site (bench/browser.ts), per JIT setting. */
+function browser(jits: string[]): { chromium?: string; variants: Record<string, Figures | { error: string }> } | { error: string } {
+  if (!existsSync(join(HERE, '..', 'out/vm/manifest.json'))) return { error: 'no exported site in out/: run `npm run site:build` first' };
+  process.stderr.write(`bench: Chromium through the exported site, JIT ${jits.join(', ')}\n`);
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(HERE, 'browser.ts'), ...jits], {
+    encoding: 'utf8', timeout: 60 * 60_000, maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  try {
+    return JSON.parse((r.stdout ?? '').trim().split('\n').pop() ?? '');
+  } catch {
+    return { error: `bench/browser.ts gave no result (${r.error?.message ?? `exit ${r.status ?? r.signal}`})` };
+  }
+}
+
 const fmtMs = (v?: number) => (v === undefined ? 'n/a' : v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${Math.round(v)} ms`);
 const fmtMB = (v?: number) => (v === undefined ? 'n/a' : `${(v / 1e6).toFixed(1)} MB`);
 
@@ -69,16 +83,41 @@ function main(): void {
     process.exit(1);
   }
   const manifest = JSON.parse(readFileSync(join(vmDir, 'manifest.json'), 'utf8')) as Manifest;
+  const web = browser(['off', 'lab']);
   const boot = scenario('boot', []);
   const variants: Record<string, Figures | { error: string }> = {
     'lab driver': scenario('restore', []),
-    'v86 JIT limits': scenario('restore', [], ['--v86-jit-defaults']),
     'JIT off': scenario('restore', [], ['--no-jit']),
-    'node --v8-pool-size=1': scenario('restore', ['--v8-pool-size=1']),
+    'v86 JIT limits': scenario('restore', [], ['--v86-jit-defaults']),
   };
   const nat = native();
   const base = variants['lab driver'] as Figures;
   const n = 'error' in nat ? undefined : nat.figures;
+
+  // The targets, as learners feel them: Chromium first (the page's default and the other JIT
+  // setting), then Node's figures for the same things.
+  const targetRows: string[] = [];
+  const webVariants = 'error' in web ? {} : web.variants;
+  const col = (v: Figures | { error: string } | undefined, key: string, fmt: (x?: number) => string) =>
+    !v ? 'n/a' : 'error' in v ? 'error' : fmt((v as Figures)[key]);
+  const target = (label: string, key: string, goal: number, fmt: (x?: number) => string, nodeKey: string | null = key) => {
+    const chrome = Object.entries(webVariants).map(([k, v]) => `${col(v, key, fmt)} (JIT ${k})`).join(', ');
+    const node = nodeKey ? Object.entries(variants).map(([k, v]) => `${col(v, nodeKey, fmt)} (${k})`).join(', ') : '—';
+    const nv = n && nodeKey && n[nodeKey] ? fmtMs(n[nodeKey]) : '—';
+    targetRows.push(`| ${label} | ${Number.isNaN(goal) ? '—' : `≤ ${fmt(goal)}`} | ${chrome || 'n/a'} | ${node} | ${nv} |`);
+  };
+  target('first `ctr run --rm busybox echo` after a restore', 'ctrRunFirstMs', 4000, fmtMs);
+  target('warm `ctr run`, second', 'ctrRunSecondMs', 2500, fmtMs);
+  target('warm `ctr run`, third', 'ctrRunThirdMs', 2500, fmtMs);
+  target('`crictl runp` + `create` + `start` after a restore', 'crictlRunpCreateStartMs', 8000, fmtMs);
+  target('`runc run` of a prepared bundle', 'runcRunFirstMs', 1000, fmtMs);
+  target('navigation to a usable prompt, warm browser cache', 'navigationToPromptWarmMs', 1500, fmtMs, null);
+  target('navigation to a usable prompt, first visit', 'navigationToPromptMs', Number.NaN, fmtMs, null);
+  target('bytes before the first prompt', 'bytesBeforePrompt', 25e6, fmtMB, 'bytesBeforeFirstAnswer');
+  target('renderer memory after restore', 'rendererRssAfterRestoreBytes', Number.NaN, fmtMB, null);
+  target('renderer memory after 5 resets (Node: peak RSS)', 'rendererRssAfterResetsBytes', 600e6, fmtMB, 'maxRssBytes');
+  target('`crictl pods`', 'crictlPodsMs', Number.NaN, fmtMs, null);
+  target('Reset → ready', 'resetToReadyMs', Number.NaN, fmtMs, null);
 
   const rows: Array<[string, string, string?]> = [];
   const b = boot as Figures;
@@ -116,13 +155,17 @@ function main(): void {
   rows.push(['Node RSS (peak), cold boot', fmtMB(b.maxRssBytes)]);
 
   const w = Math.max(...rows.map((r) => r[0].length));
-  const lines = ['| figure | value | note |', '| --- | --- | --- |', ...rows.map(([k, v, t]) => `| ${k.padEnd(w)} | ${v} | ${t ?? ''} |`)];
-  const errors = Object.entries({ boot, ...variants, native: nat }).filter(([, v]) => 'error' in v);
+  const lines = [
+    `Targets (Chromium ${'error' in web ? '(not measured)' : web.chromium} through the exported site; Node through the same driver):`,
+    '| target | goal | Chromium | Node | native |', '| --- | --- | --- | --- | --- |', ...targetRows, '',
+    '| figure | value | note |', '| --- | --- | --- |', ...rows.map(([k, v, t]) => `| ${k.padEnd(w)} | ${v} | ${t ?? ''} |`)];
+  const webErrors = 'error' in web ? { chromium: web } : Object.fromEntries(Object.entries(webVariants).map(([k, v]) => [`Chromium JIT ${k}`, v]));
+  const errors = Object.entries({ ...webErrors, boot, ...variants, native: nat }).filter(([, v]) => 'error' in v);
   for (const [k, v] of errors) lines.push(`\n${k}: ${(v as { error: string }).error}`);
   process.stdout.write(lines.join('\n') + '\n');
   const out = join(HERE, 'results.json');
   writeFileSync(out + '.tmp', JSON.stringify({ at: new Date().toISOString(), manifest: { recipeKey: manifest.recipeKey, machine: manifest.machine, state: manifest.files.state },
-    boot, restore: variants, native: nat }, null, 1));
+    browser: web, boot, restore: variants, native: nat }, null, 1));
   renameSync(out + '.tmp', out);
   process.stdout.write(`\nwrote ${out}\n`);
 }

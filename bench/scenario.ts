@@ -15,6 +15,9 @@ ctr images unmount /mnt/bb >/dev/null
 cd /tmp/bench && runc spec
 jq '.process.terminal=false | .process.args=["echo","hi"]' config.json > c && mv c config.json`;
 
+const POD = `printf '%s' '{"metadata":{"name":"bench","namespace":"default","uid":"bench-uid"},"linux":{}}' > /tmp/pod.json
+printf '%s' '{"metadata":{"name":"box"},"image":{"image":"${BUSYBOX}"},"command":["sleep","600"],"linux":{}}' > /tmp/ctr.json`;
+
 async function timed(lab: LabMachine, script: string): Promise<number> {
   const r = await lab.exec(script, { timeout: 300_000 });
   if (r.exitCode !== 0) throw new Error(`${script} exited ${r.exitCode}: ${r.stderr}`);
@@ -40,6 +43,10 @@ async function restore(): Promise<Record<string, number>> {
   await lab.reset();
   r.ctrRunFirstMs = await timed(lab, `ctr run --rm ${BUSYBOX} b1 echo hi >/dev/null`);
   r.ctrRunSecondMs = await timed(lab, `ctr run --rm ${BUSYBOX} b2 echo hi >/dev/null`);
+  r.ctrRunThirdMs = await timed(lab, `ctr run --rm ${BUSYBOX} b3 echo hi >/dev/null`);
+  await lab.reset();
+  await timed(lab, POD);
+  r.crictlRunpCreateStartMs = await timed(lab, 'P=$(crictl runp /tmp/pod.json) && C=$(crictl create $P /tmp/ctr.json /tmp/pod.json) && crictl start $C >/dev/null');
   await lab.reset();
   await timed(lab, BUNDLE); // runs ctr, cp and `runc spec`: runc's first run below is after that
   r.runcRunFirstMs = await timed(lab, 'cd /tmp/bench && runc run r1 >/dev/null');

@@ -32,14 +32,14 @@ export function loadOrder(modulesDep: string, wanted: string[]): string[] {
   return order;
 }
 
-export function buildInitramfs(root: string, kernelVersion: string, work: string, out: string): void {
+export function buildInitramfs(root: string, kernelVersion: string, modulesDep: string, work: string, out: string): void {
   const dir = join(work, 'initramfs');
   rmSync(dir, { recursive: true, force: true });
   for (const d of ['bin', 'dev', 'proc', 'sys', 'newroot', 'modules']) ensureDir(join(dir, d));
   copyFileSync(join(root, 'usr/bin/busybox'), join(dir, 'bin/busybox'));
   chmodSync(join(dir, 'bin/busybox'), 0o755);
   const modRoot = join(root, 'usr/lib/modules', kernelVersion);
-  const order = loadOrder(readFileSync(join(modRoot, 'modules.dep'), 'utf8'), INITRAMFS_MODULES);
+  const order = loadOrder(modulesDep, INITRAMFS_MODULES);
   for (const rel of order) copyFileSync(join(modRoot, rel), join(dir, 'modules', basename(rel)));
   writeFileSync(join(dir, 'modules/load-order'), order.map((r) => basename(r)).join('\n') + '\n');
   copyFileSync(join(IMAGES, 'initramfs/init'), join(dir, 'init'));

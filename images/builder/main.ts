@@ -109,11 +109,11 @@ async function main(): Promise<void> {
 
   const kernel = unpackKernel(pkgs, work);
   const root = join(work, 'rootfs');
-  assembleRootfs(pkgs, kernel, root);
+  const modulesDep = assembleRootfs(pkgs, kernel, root);
   buildCrictl(pkgs, cache, root);
   copyFileSync(kernel.vmlinuz, join(stage, 'vmlinuz'));
   log('initramfs');
-  buildInitramfs(root, kernel.version, work, join(stage, 'initrd.img'));
+  buildInitramfs(root, kernel.version, modulesDep, work, join(stage, 'initrd.img'));
   firmware(pkgs, work, stage);
 
   log('container images: busybox, pause, nginx');

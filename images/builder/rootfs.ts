@@ -3,8 +3,10 @@
 //
 // No guest (i386) program runs on the host: many hosts cannot execute them (no IA-32 emulation,
 // arm64). Each configuration step runs where its result is the guest's own:
-//   host   depmod -b        kmod's host-architecture depmod writes architecture-neutral files;
-//                           the build's boot compares them with the guest's own depmod (snapshot.ts)
+//   guest  depmod           lab-depmod.service on the build's boot. (The host's depmod -n only
+//                           tells the initramfs its module load order: measured, bookworm's kmod
+//                           30 writes other .bin index files than the guest's kmod 34, and no
+//                           modules.weakdep, so its files are not the guest's.)
 //   host   enable/mask      systemctl only makes symlinks: units.ts makes the same ones, and the
 //                           build's boot asks the guest's systemctl to confirm them
 //   guest  systemd-sysusers systemd-sysusers.service on the build's boot (as on any first boot)
@@ -63,7 +65,7 @@ const DISABLED_GENERATORS = [
   'systemd-import-generator', 'systemd-rc-local-generator', 'systemd-sysv-generator', 'systemd-mountfsd-generator',
 ];
 
-export const ENABLED_UNITS = ['containerd.service', 'lab-containerd-config.service', 'lab-agent.service', 'lab-console.service'];
+export const ENABLED_UNITS = ['containerd.service', 'lab-containerd-config.service', 'lab-depmod.service', 'lab-agent.service', 'lab-console.service'];
 export const DEFAULT_TARGET = 'multi-user.target';
 
 /** Kernel module folders worth shipping: filesystems, networking, virtio. The rest stays out of the index. */
@@ -97,7 +99,8 @@ export function unpackKernel(pkgs: ResolvedPackage[], work: string): KernelFiles
   return { version, vmlinuz: join(dir, 'boot', `vmlinuz-${version}`), modulesDir: join(dir, 'lib/modules', version) };
 }
 
-export function assembleRootfs(pkgs: ResolvedPackage[], kernel: KernelFiles, root: string): void {
+/** Returns modules.dep as the host's depmod computes it (printed, not written), for the initramfs. */
+export function assembleRootfs(pkgs: ResolvedPackage[], kernel: KernelFiles, root: string): string {
   rmSync(root, { recursive: true, force: true });
   ensureDir(root);
   // Merged /usr, as Debian sid lays it out.
@@ -116,12 +119,16 @@ export function assembleRootfs(pkgs: ResolvedPackage[], kernel: KernelFiles, roo
     bash(`cp -a "${src}" "${join(mods, rel)}"`);
   }
   for (const f of readdirSync(kernel.modulesDir)) if (f.startsWith('modules.')) bash(`cp -a "${join(kernel.modulesDir, f)}" "${mods}/"`);
-  log('[host] depmod -b (kmod on the host; architecture-neutral output, checked against the guest\'s depmod on the boot)');
-  run('depmod', ['-b', root, kernel.version]);
+  log('[host] depmod -n: module dependencies for the initramfs (nothing written; the guest indexes its modules on the boot)');
+  const modulesDep = run('depmod', ['-n', '-b', root, kernel.version])
+    .split('\n')
+    .filter((l) => /^\S+\.ko(\.\w+)?:/.test(l))
+    .join('\n');
+  if (!modulesDep) throw new BuildError('depmod -n printed no module dependencies');
 
   for (const pattern of PRUNE) bash(`cd "${root}" && rm -rf ${pattern}`);
 
-  log('[host] base users, alternatives, unit links (enable/mask/default); [guest, on the boot] sysusers, ldconfig, containerd config');
+  log('[host] base users, alternatives, unit links (enable/mask/default); [guest, on the boot] depmod, sysusers, ldconfig, containerd config');
   bash(`cp -a "${join(IMAGES, 'rootfs')}/." "${root}/"`);
   configureUsers(root);
   configureAlternatives(root);
@@ -135,6 +142,7 @@ export function assembleRootfs(pkgs: ResolvedPackage[], kernel: KernelFiles, roo
   chmodSync(join(root, 'root'), 0o700);
   for (const d of ['var/lib/containerd', 'var/lib/cni', 'run', 'var/log', 'root/images']) ensureDir(join(root, d));
   configureSystemd(root);
+  return modulesDep;
 }
 
 function configureUsers(root: string): void {
