@@ -74,7 +74,7 @@ async function typed(page: Page, command: string, timeoutMs = 300_000): Promise<
   const re = new RegExp(`^END-${seq}-(\\d+)\\s*$`, 'm');
   const code = await waitFor(`"${command}" to end`, async () => re.exec(await lab.text())?.[1], timeoutMs);
   const ms = Date.now() - t0;
-  if (code !== '0') throw new Error(`"${command}" exited ${code} in the page`);
+  if (code !== '0') throw new Error(`"${command}" exited ${code} in the page; the console ended with:\n${(await lab.text()).slice(-1200)}`);
   return ms;
 }
 
@@ -85,10 +85,18 @@ async function waitPrompt(page: Page): Promise<number> {
   return (await lab.promptAt()) ?? NaN;
 }
 
-async function variant(browser: Awaited<ReturnType<typeof chromium.launch>>, base: string, jit: string, resets: number): Promise<Figures> {
+async function variant(browser: Awaited<ReturnType<typeof chromium.launch>>, base: string, jit: string, resets: number): Promise<Figures & { errors?: string[] }> {
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
   const page = await context.newPage();
-  const r: Figures = {};
+  const r: Figures & { errors?: string[] } = {};
+  // One failed measurement is reported and the others still run.
+  const measure = async (what: string, fn: () => Promise<void>) => {
+    try {
+      await fn();
+    } catch (e) {
+      (r.errors ??= []).push(`${what}: ${(e as Error).message}`);
+    }
+  };
   let bytes = 0;
   let prompted = false;
   page.on('requestfinished', async (req) => {
@@ -101,30 +109,50 @@ async function variant(browser: Awaited<ReturnType<typeof chromium.launch>>, bas
   prompted = true;
   r.bytesBeforePrompt = bytes;
   r.rendererRssAfterRestoreBytes = rendererRssBytes();
-  r.ctrRunFirstMs = await typed(page, `ctr run --rm ${BUSYBOX} b1 echo hi`);
-  r.ctrRunSecondMs = await typed(page, `ctr run --rm ${BUSYBOX} b2 echo hi`);
-  r.ctrRunThirdMs = await typed(page, `ctr run --rm ${BUSYBOX} b3 echo hi`);
-  r.crictlPodsMs = await typed(page, 'crictl pods >/dev/null');
+  await measure('ctr run', async () => {
+    r.ctrRunFirstMs = await typed(page, `ctr run --rm ${BUSYBOX} b1 echo hi`);
+    r.ctrRunSecondMs = await typed(page, `ctr run --rm ${BUSYBOX} b2 echo hi`);
+    r.ctrRunThirdMs = await typed(page, `ctr run --rm ${BUSYBOX} b3 echo hi`);
+  });
+  await measure('crictl pods', async () => {
+    r.crictlPodsMs = await typed(page, 'crictl pods >/dev/null');
+  });
+  // BENCH_QUICK=1: first visit and ctr runs only (for comparing many JIT settings).
+  if (process.env.BENCH_QUICK) {
+    await context.close();
+    return r;
+  }
   // The pod walkthrough after a fresh restore: runp + create + start.
-  await resetLab(page);
-  await typed(page, `printf '%s' '{"metadata":{"name":"bench","namespace":"default","uid":"bench-uid"},"linux":{}}' > /tmp/pod.json && printf '%s' '{"metadata":{"name":"box"},"image":{"image":"${BUSYBOX}"},"command":["sleep","600"],"linux":{}}' > /tmp/ctr.json`);
-  r.crictlRunpCreateStartMs = await typed(page, 'P=$(crictl runp /tmp/pod.json) && C=$(crictl create $P /tmp/ctr.json /tmp/pod.json) && crictl start $C >/dev/null');
+  await measure('crictl runp/create/start', async () => {
+    await resetLab(page);
+    await typed(page, `printf '%s' '{"metadata":{"name":"bench","namespace":"default","uid":"bench-uid"},"linux":{}}' > /tmp/pod.json && printf '%s' '{"metadata":{"name":"box"},"image":{"image":"${BUSYBOX}"},"command":["sleep","600"],"linux":{}}' > /tmp/ctr.json`);
+    r.crictlRunpCreateStartMs = await typed(page, 'P=$(crictl runp /tmp/pod.json) && C=$(crictl create $P /tmp/ctr.json /tmp/pod.json) && crictl start $C >/dev/null');
+  });
   // runc on a prepared bundle, after a fresh restore.
-  await resetLab(page);
-  await typed(page, `rm -rf /tmp/b && mkdir -p /tmp/b/rootfs /mnt/bb && ctr images mount ${BUSYBOX} /mnt/bb >/dev/null && cp -a /mnt/bb/. /tmp/b/rootfs/ && ctr images unmount /mnt/bb >/dev/null && cd /tmp/b && runc spec && jq '.process.terminal=false | .process.args=["echo","hi"]' config.json > c && mv c config.json && cd`);
-  r.runcRunFirstMs = await typed(page, 'runc run --bundle /tmp/b r1 >/dev/null');
-  r.runcRunSecondMs = await typed(page, 'runc run --bundle /tmp/b r2 >/dev/null');
+  await measure('runc run', async () => {
+    await resetLab(page);
+    await typed(page, `rm -rf /tmp/b && mkdir -p /tmp/b/rootfs /mnt/bb && ctr images mount ${BUSYBOX} /mnt/bb >/dev/null && cp -a /mnt/bb/. /tmp/b/rootfs/ && ctr images unmount /mnt/bb >/dev/null && cd /tmp/b && runc spec && jq '.process.terminal=false | .process.args=["echo","hi"]' config.json > c && mv c config.json && cd`);
+    r.runcRunFirstMs = await typed(page, 'runc run --bundle /tmp/b r1 >/dev/null');
+    r.runcRunSecondMs = await typed(page, 'runc run --bundle /tmp/b r2 >/dev/null');
+  });
   // Memory over resets: it must not grow reset over reset.
-  const t0 = Date.now();
-  await resetLab(page);
-  r.resetToReadyMs = Date.now() - t0;
-  for (let i = 1; i < resets; i++) await resetLab(page);
-  await page.waitForTimeout(2000);
-  r.rendererRssAfterResetsBytes = rendererRssBytes();
-  r.resets = resets;
+  await measure('resets', async () => {
+    const t0 = Date.now();
+    await resetLab(page);
+    r.resetToReadyMs = Date.now() - t0;
+    for (let i = 1; i <= resets; i++) {
+      if (i > 1) await resetLab(page);
+      await page.waitForTimeout(1000);
+      r[`rendererRssAfterReset${i}Bytes`] = rendererRssBytes();
+    }
+    r.rendererRssAfterResetsBytes = r[`rendererRssAfterReset${resets}Bytes`];
+    r.resets = resets;
+  });
   // A warm browser cache: reload and wait for the prompt again.
-  await page.reload();
-  r.navigationToPromptWarmMs = await waitPrompt(page);
+  await measure('reload', async () => {
+    await page.reload();
+    r.navigationToPromptWarmMs = await waitPrompt(page);
+  });
   await context.close();
   return r;
 }
