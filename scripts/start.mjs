@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm start`: make sure the lab image exists (building it when the host can), build the static
+// `npm start`: make sure the lab image is current (building it when the host can), build the static
 // site, and serve it on 0.0.0.0:3000.
 import { existsSync, rmSync, symlinkSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
@@ -13,13 +13,17 @@ const run = (cmd, args) => {
   if (r.status !== 0) process.exit(r.status ?? 1);
 };
 
-if (!existsSync(`${vmDir}/manifest.json`) || !existsSync(`${vmDir}/state.bin.zst`)) {
-  console.log(`The lab image is missing (${vmDir}). Building it: npm run lab:image`);
-  const r = spawnSync('npm', ['run', '-s', 'lab:image'], { stdio: 'inherit' });
-  if (r.status !== 0) {
+// lab:image builds the image, or publishes the cached build that matches the recipe (seconds), so
+// an image left from an older recipe is replaced. One already in place is served if that fails.
+const haveImage = existsSync(`${vmDir}/manifest.json`) && existsSync(`${vmDir}/state.bin.zst`);
+if (!haveImage) console.log(`The lab image is missing (${vmDir}). Building it: npm run lab:image`);
+const built = spawnSync('npm', ['run', '-s', 'lab:image'], { stdio: 'inherit' });
+if (built.status !== 0) {
+  if (!haveImage) {
     console.error('\nCould not build the lab image. Build it with:\n\n  npm run lab:image\n\nthen run `npm start` again.');
     process.exit(1);
   }
+  console.error(`\nCould not rebuild the lab image; serving the one in ${vmDir} as it is.`);
 }
 run('npm', ['run', '-s', 'site:build']);
 // next build copies public/vm into out/vm; an image published elsewhere is linked in instead.

@@ -111,9 +111,32 @@ export function LabTerminal() {
   }, [theme]);
 
   return (
-    <div className="lab-terminal-wrap">
-      <div ref={host} className="lab-terminal" data-testid="terminal" />
-      <LabOverlay />
+    <>
+      <div className="lab-terminal-wrap">
+        <div ref={host} className="lab-terminal" data-testid="terminal" />
+        <LabOverlay />
+      </div>
+      <SetupFailureNotice />
+    </>
+  );
+}
+
+/** The lesson's setup failed: the lab runs, but may not be as the lesson expects. Beside the terminal, not over it. */
+function SetupFailureNotice() {
+  const failure = useLabStore((s) => s.setupFailure);
+  const status = useLabStore((s) => s.status);
+  if (!failure || status !== 'ready') return null;
+  return (
+    <div className="callout warning" role="alert" data-testid="setup-failure" style={{ margin: '0.5rem', maxHeight: '40%', overflowY: 'auto' }}>
+      <p style={{ margin: '0 0 0.4rem' }}>
+        <strong>
+          This lesson&apos;s setup failed{failure.exitCode === undefined ? '' : ` (exit status ${failure.exitCode})`}: the lab may not be as the lesson expects.
+        </strong>
+      </p>
+      {failure.output && <pre className="check-output" aria-label="Setup output">{failure.output}</pre>}
+      <div className="row" style={{ marginTop: '0.4rem', justifyContent: 'flex-start' }}>
+        <button type="button" className="btn" onClick={() => void lab.reset()}>Reset lab and rerun setup</button>
+      </div>
     </div>
   );
 }
@@ -171,7 +194,7 @@ function LabOverlay() {
           )}
           {error.message.includes('\n') && <pre className="check-output">{error.message.split('\n').slice(1).join('\n')}</pre>}
           <div className="row">
-            {error.code !== 'no-wasm' && error.code !== 'image-missing' && (
+            {error.code !== 'no-wasm' && error.code !== 'image-missing' && error.code !== 'stale-image' && (
               <button type="button" className="btn btn-primary" onClick={() => void lab.reset()}>Reset lab</button>
             )}
             <button type="button" className="btn" onClick={() => location.reload()}>Reload page</button>

@@ -2,24 +2,87 @@
 // The page's handle on the lab: one worker per page, its replies and events turned into store
 // updates, console bytes fanned out to the terminal, and the lesson's setup run at the right times.
 import type { ExecResult } from '../vm/index.ts';
-import { Requests, type FromWorker, type ReplyValue, type Request, type ToWorker } from './protocol.ts';
-import { useLabStore } from './lab-store.ts';
+import { LabError } from '../vm/errors.ts';
+import { RemoteLabError, Requests, type FromWorker, type ReplyValue, type Request, type ToWorker } from './protocol.ts';
+import { useLabStore, type LabProblem, type SetupFailure } from './lab-store.ts';
 
 /** Where the static site serves the machine's files. */
 export const VM_BASE = '/vm/';
 
-type ConsoleListener = (bytes: Uint8Array) => void;
+/** Start's limit counts from the last downloaded bytes: a slow download that still moves goes on. */
+export const START_TIMEOUT_MS = 5 * 60_000;
+export const RESET_TIMEOUT_MS = 3 * 60_000;
+const SETUP_TIMEOUT_MS = 180_000;
 
-class LabClient {
-  private worker?: Worker;
+/** What the client needs of the Worker that runs the lab (tests pass a fake). */
+export interface LabWorker {
+  postMessage(msg: ToWorker, transfer?: Transferable[]): void;
+  addEventListener(type: 'message', fn: (e: MessageEvent<FromWorker>) => void): void;
+  addEventListener(type: 'error', fn: (e: ErrorEvent) => void): void;
+  terminate(): void;
+}
+
+export interface LabClientOptions {
+  createWorker?: () => LabWorker;
+  startTimeoutMs?: number;
+  resetTimeoutMs?: number;
+}
+
+function createBrowserWorker(): LabWorker {
+  if (typeof Worker === 'undefined') throw new LabError('This browser cannot run Web Workers, which the lab machine runs in.', 'Use a current browser.', 'no-worker');
+  // The bundler finds the worker's entry by this `new Worker(new URL(..., import.meta.url))` shape.
+  return new Worker(new URL('./lab.worker.ts', import.meta.url), { type: 'module', name: 'lab-machine' });
+}
+
+const inWords = (ms: number) => (ms >= 60_000 ? `${ms / 60_000} minute${ms === 60_000 ? '' : 's'}` : `${ms / 1000} s`);
+
+const startTimedOut = (ms: number): LabProblem => ({
+  code: 'start-timeout',
+  message: `The lab machine did not finish starting: nothing happened for ${inWords(ms)}.`,
+  hint: 'Check the connection (or the file server) and reload the page.',
+});
+
+const resetTimedOut = (ms: number): LabProblem => ({
+  code: 'reset-timeout',
+  message: `The lab did not come back within ${inWords(ms)} of the reset.`,
+  hint: 'Reload the page to start a fresh machine (your lesson progress is kept).',
+});
+
+function toProblem(e: unknown): LabProblem {
+  const err = e as { message?: string; hint?: string; code?: string };
+  return { message: err?.message ?? String(e), hint: err?.hint, code: err?.code };
+}
+
+const toError = (problem: LabProblem) => new RemoteLabError({ name: 'LabError', ...problem });
+
+type ConsoleListener = (bytes: Uint8Array) => void;
+type ReadyWaiter = { resolve: () => void; reject: (e: Error) => void };
+
+export class LabClient {
+  private readonly createWorker: () => LabWorker;
+  private readonly startTimeoutMs: number;
+  private readonly resetTimeoutMs: number;
+  private worker?: LabWorker;
   private requests = new Requests();
   private consoleListeners = new Set<ConsoleListener>();
+  private resetListeners = new Set<() => void>();
   private setupScript: string | undefined;
   private started?: Promise<void>;
+  private resetting?: Promise<void>;
   /** The worker holds a machine (started, not lost with a crashed worker): reset can restore it. */
   private hasMachine = false;
-  private readyWaiters: Array<() => void> = [];
+  /** Bumped by start, each reset and each failure: a setup that ends after any of them must not declare the lab ready. */
+  private run = 0;
+  private readyWaiters: ReadyWaiter[] = [];
   private sawPrompt = false;
+  /** Pushes the running start's time limit back (download progress). */
+  private extendTimeLimit?: () => void;
+
+  constructor(opts: LabClientOptions = {}) {
+    this.createWorker = opts.createWorker ?? createBrowserWorker;
+    this.startTimeoutMs = opts.startTimeoutMs ?? START_TIMEOUT_MS;
+    this.resetTimeoutMs = opts.resetTimeoutMs ?? RESET_TIMEOUT_MS;
+  }
 
   /** Start the machine once per page; later calls return the same promise. */
   start(): Promise<void> {
@@ -27,38 +90,88 @@ class LabClient {
   }
 
   private async boot(): Promise<void> {
-    const lab = useLabStore.getState();
     if (typeof WebAssembly === 'undefined') {
-      lab.set({ status: 'error', error: { code: 'no-wasm', message: 'This browser cannot run WebAssembly, which the lab machine needs.', hint: 'Use a current Chrome, Firefox, Edge or Safari, and make sure WebAssembly is not disabled by a policy or extension.' } });
+      this.fail({ code: 'no-wasm', message: 'This browser cannot run WebAssembly, which the lab machine needs.', hint: 'Use a current Chrome, Firefox, Edge or Safari, and make sure WebAssembly is not disabled by a policy or extension.' });
       return;
     }
-    if (typeof Worker === 'undefined') {
-      lab.set({ status: 'error', error: { code: 'no-worker', message: 'This browser cannot run Web Workers, which the lab machine runs in.', hint: 'Use a current browser.' } });
-      return;
-    }
-    lab.set({ status: 'downloading', error: null });
-    const worker = new Worker(new URL('./lab.worker.ts', import.meta.url), { type: 'module', name: 'lab-machine' });
-    this.worker = worker;
-    worker.addEventListener('message', (e: MessageEvent<FromWorker>) => this.onMessage(e.data));
-    worker.addEventListener('error', (e) => {
-      const error = { name: 'Error', code: 'worker-crashed', message: `The lab machine stopped: ${e.message || 'its worker crashed'}.`, hint: 'Reload the page.' };
-      this.hasMachine = false;
-      this.requests.failAll(error);
-      useLabStore.getState().set({ status: 'error', error });
-    });
+    const run = ++this.run;
     try {
+      this.openWorker();
+      useLabStore.getState().set({ status: 'downloading', error: null });
       // ?lab-jit=off|lab|v86|<pages>,<blocks> picks v86's JIT setting: the benchmark compares them in this page.
       const jit = new URLSearchParams(location.search).get('lab-jit') ?? undefined;
-      await this.ask<'start'>({ type: 'start', base: new URL(VM_BASE, location.href).href, jit });
+      const started = this.ask<'start'>({ type: 'start', base: new URL(VM_BASE, location.href).href, jit });
+      await this.withinTimeLimit(started, this.startTimeoutMs, startTimedOut(this.startTimeoutMs), { extendOnProgress: true });
       this.hasMachine = true;
-      await this.afterReady();
+      await this.afterReady(run);
     } catch (e) {
-      const err = e as { message: string; hint?: string; code?: string };
-      useLabStore.getState().set({ status: 'error', error: { message: err.message, hint: err.hint, code: err.code } });
+      this.fail(e);
     }
   }
 
+  private openWorker(): void {
+    const worker = this.createWorker();
+    this.worker = worker;
+    worker.addEventListener('message', (e) => {
+      if (this.worker === worker) this.onMessage(e.data);
+    });
+    worker.addEventListener('error', (e) => {
+      if (this.worker !== worker) return;
+      this.abandonWorker({ code: 'worker-crashed', message: `The lab machine stopped: ${e.message || 'its worker crashed'}.`, hint: 'Reload the page.' });
+    });
+  }
+
+  /** The worker is of no more use (it crashed, or missed a time limit): stop it and fail all that waits on it. */
+  private abandonWorker(problem: LabProblem): void {
+    this.worker?.terminate();
+    this.worker = undefined;
+    this.hasMachine = false; // so Reset reloads the page
+    this.requests.failAll({ name: 'Error', ...problem });
+    this.fail(problem);
+  }
+
+  /**
+   * `work`, or a failure with `problem` once `ms` pass (without download progress, if
+   * extendOnProgress). Then the worker is abandoned: whatever it still does, the page moved on.
+   */
+  private withinTimeLimit<T>(work: Promise<T>, ms: number, problem: LabProblem, { extendOnProgress = false } = {}): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      let settled = false;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const settle = () => {
+        settled = true;
+        clearTimeout(timer);
+        if (this.extendTimeLimit === arm) this.extendTimeLimit = undefined;
+      };
+      const arm = () => {
+        if (settled) return;
+        clearTimeout(timer);
+        timer = setTimeout(() => {
+          settle();
+          this.abandonWorker(problem);
+          reject(toError(problem));
+        }, ms);
+      };
+      if (extendOnProgress) this.extendTimeLimit = arm;
+      arm();
+      work.then(
+        (value) => {
+          if (settled) return;
+          settle();
+          resolve(value);
+        },
+        (e) => {
+          if (settled) return;
+          settle();
+          reject(e);
+        },
+      );
+    });
+  }
+
   private ask<T extends Request['type']>(req: Omit<Extract<Request, { type: T }>, 'id'>): Promise<ReplyValue[T]> {
+    // Without a worker (it crashed or was given up on) nothing would ever reply.
+    if (!this.worker) return Promise.reject(toError({ code: 'no-machine', message: 'The lab machine is not running.', hint: 'Reload the page.' }));
     const { message, reply } = this.requests.open<T>(req);
     this.post(message);
     return reply;
@@ -81,19 +194,21 @@ class LabClient {
       case 'event':
         switch (msg.event) {
           case 'progress':
+            this.extendTimeLimit?.();
             lab.set({ progress: { loaded: msg.payload.loaded, total: msg.payload.total } });
             return;
           case 'restoring':
             if (lab.status !== 'resetting') lab.set({ status: 'restoring' });
             return;
           case 'hung':
-            lab.set({ status: 'hung' });
+            // Only a running lab can hang: during a start or reset, their own time limits apply.
+            if (lab.status === 'ready') lab.set({ status: 'hung' });
             return;
           case 'recovered':
-            lab.set({ status: 'ready' });
+            if (lab.status === 'hung') this.markReady();
             return;
           case 'crashed':
-            lab.set({ status: 'error', error: msg.payload });
+            this.fail(msg.payload);
             return;
           default:
             return; // booted/ready: the start and reset replies say the same, in order with setup
@@ -101,61 +216,87 @@ class LabClient {
     }
   }
 
+  /** The one place the lab becomes ready (after start, after a reset, when a hung guest answers again). */
+  private markReady(): void {
+    useLabStore.getState().set({ status: 'ready', error: null });
+    for (const w of this.readyWaiters.splice(0)) w.resolve();
+  }
+
+  /** The one place the lab fails: the error panel shows why, and so do the waiters' rejections. */
+  private fail(e: unknown): void {
+    const problem = toProblem(e);
+    this.run++; // ends the start or reset under way: its setup, cut short, must not declare the lab ready
+    useLabStore.getState().set({ status: 'error', error: problem });
+    for (const w of this.readyWaiters.splice(0)) w.reject(toError(problem));
+  }
+
   private markPrompt(): void {
     this.sawPrompt = true;
     useLabStore.getState().set({ promptAtMs: Math.round(performance.now()) });
   }
 
-  private async afterReady(): Promise<void> {
+  private async afterReady(run: number): Promise<void> {
     await this.runSetup();
-    useLabStore.getState().set({ status: 'ready', error: null });
+    if (run !== this.run) return; // a reset began, or the lab failed, while the setup ran
+    this.markReady();
     // The restored shell already printed its prompt before the page listened: nudge it to print one.
     this.writeConsole('\r');
-    for (const w of this.readyWaiters.splice(0)) w();
   }
 
   /** The lesson's setup script, run now if the lab is up and again after every reset. */
   async setLessonSetup(script: string | undefined): Promise<void> {
-    const changed = script !== this.setupScript;
+    if (script === this.setupScript) return;
     this.setupScript = script;
-    if (changed && useLabStore.getState().status === 'ready') await this.runSetup();
+    useLabStore.getState().set({ setupFailure: null }); // the last lesson's failure is not this one's
+    if (useLabStore.getState().status === 'ready') await this.runSetup();
   }
 
   private async runSetup(): Promise<void> {
-    if (!this.setupScript) return;
-    const r = await this.ask<'exec'>({ type: 'exec', script: this.setupScript, timeout: 180_000 }).catch((e: Error) => ({ exitCode: -1, stdout: '', stderr: e.message }));
-    if (r.exitCode !== 0) console.warn(`lesson setup exited ${r.exitCode}: ${r.stderr}`);
+    const script = this.setupScript;
+    useLabStore.getState().set({ setupFailure: null });
+    if (!script) return;
+    const failure = await this.ask<'exec'>({ type: 'exec', script, timeout: SETUP_TIMEOUT_MS }).then(
+      (r): SetupFailure | null => (r.exitCode === 0 ? null : { exitCode: r.exitCode, output: [r.stdout, r.stderr].filter(Boolean).join('\n').trim() }),
+      (e: Error): SetupFailure => ({ output: e.message }),
+    );
+    if (failure && script === this.setupScript) useLabStore.getState().set({ setupFailure: failure });
   }
 
-  /** Resolves once the machine is ready (right away if it is). */
+  /** Resolves once the machine is ready (right away if it is); rejects if the lab fails first. */
   whenReady(): Promise<void> {
-    if (useLabStore.getState().status === 'ready') return Promise.resolve();
-    return new Promise((res) => this.readyWaiters.push(res));
+    const { status, error } = useLabStore.getState();
+    if (status === 'ready') return Promise.resolve();
+    if (status === 'error' && error) return Promise.reject(toError(error));
+    return new Promise((resolve, reject) => this.readyWaiters.push({ resolve, reject }));
   }
 
   exec(script: string, timeout = 120_000): Promise<ExecResult> {
     return this.ask<'exec'>({ type: 'exec', script, timeout });
   }
 
-  async reset(): Promise<void> {
+  /** Back to the snapshot, then the lesson's setup. A reset already under way is joined, not repeated. */
+  reset(): Promise<void> {
+    return (this.resetting ??= this.resetMachine().finally(() => (this.resetting = undefined)));
+  }
+
+  private async resetMachine(): Promise<void> {
     // Without a machine there is nothing to reset to: start over. Otherwise (a crashed emulator
     // included) the worker restores the snapshot it already holds.
     if (!this.hasMachine) {
       location.reload();
       return;
     }
-    useLabStore.getState().set({ status: 'resetting' });
+    const run = ++this.run;
+    useLabStore.getState().set({ status: 'resetting', error: null });
     for (const fn of this.resetListeners) fn();
     try {
-      await this.ask<'reset'>({ type: 'reset' });
-      await this.afterReady();
+      await this.withinTimeLimit(this.ask<'reset'>({ type: 'reset' }), this.resetTimeoutMs, resetTimedOut(this.resetTimeoutMs));
+      await this.afterReady(run);
     } catch (e) {
-      const err = e as { message: string; hint?: string; code?: string };
-      useLabStore.getState().set({ status: 'error', error: { message: err.message, hint: err.hint, code: err.code } });
+      this.fail(e);
     }
   }
 
-  private resetListeners = new Set<() => void>();
   /** Called as a reset begins (the terminal clears itself). */
   onReset(fn: () => void): () => void {
     this.resetListeners.add(fn);

@@ -17,12 +17,21 @@ export interface LabProblem {
   code?: string;
 }
 
+/** The lesson's setup script failed: the lab may not be as the lesson expects. */
+export interface SetupFailure {
+  /** undefined when the script did not finish (timed out, cut short by a reset). */
+  exitCode?: number;
+  /** What it printed (stdout, then stderr), or why it did not finish. */
+  output: string;
+}
+
 interface LabState {
   status: LabStatus;
   progress: { loaded: number; total: number };
   error: LabProblem | null;
   /** ms from navigation start to the first prompt, for the page's figures and the e2e report */
   promptAtMs: number | null;
+  setupFailure: SetupFailure | null;
   set(patch: Partial<Omit<LabState, 'set'>>): void;
 }
 
@@ -31,6 +40,7 @@ export const useLabStore = create<LabState>()((set) => ({
   progress: { loaded: 0, total: 0 },
   error: null,
   promptAtMs: null,
+  setupFailure: null,
   set: (patch) => set(patch),
 }));
 

@@ -7,8 +7,11 @@ export interface ManifestFile {
   sha256: string;
 }
 
+/** Bumped when the manifest's shape changes: a page reads only the format it was built for. */
+export const MANIFEST_FORMAT = 1;
+
 export interface Manifest {
-  format: 1;
+  format: typeof MANIFEST_FORMAT;
   builtAt: string;
   /** sha256 of images/packages.lock.json and of the whole recipe, as the build cache keys them. */
   lockSha256: string;

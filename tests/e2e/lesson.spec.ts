@@ -90,6 +90,17 @@ test.describe('when the lab cannot start, the panel says why and what to do', ()
     await expect(page.locator('.lab-overlay').getByRole('button', { name: 'Reload page' })).toBeVisible();
   });
 
+  test('a state file from another build: it says the lab files do not belong together', async ({ page, request }) => {
+    // The manifest of a newer build beside the cached state of an older one.
+    const manifest = await (await request.get('/vm/manifest.json')).json();
+    manifest.files.state.sha256 = '0'.repeat(64);
+    await page.route('**/vm/manifest.json', (r) => r.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(manifest) }));
+    await page.goto(LESSON);
+    await expect(page.getByTestId('lab-status')).toHaveText(/Failed/, { timeout: 120_000 });
+    await expect(page.locator('.lab-overlay')).toContainText('The lab files are from another build');
+    await expect(page.locator('.lab-overlay')).toContainText('state.bin.zst does not match the lab manifest');
+  });
+
   test('no WebAssembly: it says so', async ({ page }) => {
     await page.addInitScript(() => {
       delete (globalThis as { WebAssembly?: unknown }).WebAssembly;
