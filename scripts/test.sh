@@ -12,4 +12,4 @@ npm run -s lab:image
 npm run -s site:build
 npx playwright test
 exec npx tsx --test --test-concurrency=1 \
-	src/vm/*.test.ts src/lab/*.test.ts images/builder/*.test.ts tests/vm/*.test.ts
+	src/*/*.test.ts src/*/*/*.test.ts images/builder/*.test.ts tests/vm/*.test.ts

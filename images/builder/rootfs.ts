@@ -129,6 +129,14 @@ export function assembleRootfs(pkgs: ResolvedPackage[], kernel: KernelFiles, roo
   for (const pattern of PRUNE) bash(`cd "${root}" && rm -rf ${pattern}`);
 
   log('[host] base users, alternatives, unit links (enable/mask/default); [guest, on the boot] depmod, sysusers, ldconfig, containerd config');
+  // base-files' postinst: /etc/profile from its template (it sources /etc/profile.d, where the
+  // console's prompt marks live).
+  if (!existsSync(join(root, 'etc/profile'))) bash(`cp "${root}/usr/share/base-files/profile" "${root}/etc/profile"`);
+  // systemd's OSC 3008 shell context costs a few subshells per prompt and per command, which an
+  // emulated CPU feels: switched off the way its own header says.
+  rmSync(join(root, 'etc/profile.d/80-systemd-osc-context.sh'), { force: true });
+  ensureDir(join(root, 'etc/tmpfiles.d'));
+  symlinkSync('/dev/null', join(root, 'etc/tmpfiles.d/20-systemd-osc-context.conf'));
   bash(`cp -a "${join(IMAGES, 'rootfs')}/." "${root}/"`);
   configureUsers(root);
   configureAlternatives(root);

@@ -50,15 +50,35 @@ export function LabTerminal() {
       } catch {
         /* no WebGL: keep the DOM renderer */
       }
-      // Shift+Escape leaves the terminal, so keyboard users are never trapped (Tab goes to the shell).
+      // As in a desktop terminal: Ctrl+Shift+C copies the selection, Ctrl+Shift+V pastes (the
+      // browser's own paste reaches xterm too), and selecting text copies it. Shift+Escape leaves
+      // the terminal, so keyboard users are never trapped (Tab goes to the shell).
       term.attachCustomKeyEventHandler((e) => {
-        if (e.type === 'keydown' && e.key === 'Escape' && e.shiftKey) {
+        if (e.type !== 'keydown') return true;
+        if (e.key === 'Escape' && e.shiftKey) {
           term.blur();
           host.current?.closest('.lab-panel')?.querySelector<HTMLElement>('.lab-panel-heading')?.focus();
           return false;
         }
+        if (e.ctrlKey && e.shiftKey && (e.key === 'C' || e.key === 'c')) {
+          if (term.hasSelection()) void navigator.clipboard?.writeText(term.getSelection()).catch(() => undefined);
+          e.preventDefault();
+          return false;
+        }
+        if (e.ctrlKey && e.shiftKey && (e.key === 'V' || e.key === 'v')) {
+          e.preventDefault();
+          void navigator.clipboard?.readText().then((t) => t && term.paste(t)).catch(() => undefined);
+          return false;
+        }
         return true;
       });
+      const selection = term.onSelectionChange(() => {
+        if (term.hasSelection()) void navigator.clipboard?.writeText(term.getSelection()).catch(() => undefined);
+      });
+      cleanups.push(() => selection.dispose());
+      // Screen readers: xterm's own mode, switched below the terminal and remembered.
+      cleanups.push(useThemeStore.subscribe((st) => { term.options.screenReaderMode = st.screenReader; }));
+      term.options.screenReaderMode = useThemeStore.getState().screenReader;
       term.textarea?.setAttribute('aria-label', 'Lab terminal (a root shell in the lab machine). Press Shift+Escape to leave it.');
 
       const decoder = new TextDecoder();
@@ -92,6 +112,7 @@ export function LabTerminal() {
         },
         size: () => ({ cols: term.cols, rows: term.rows }),
         promptAtMs: () => useLabStore.getState().promptAtMs,
+        lastCommandEndAtMs: () => useLabStore.getState().lastCommandEndAtMs,
       };
       void lab.start();
     })();

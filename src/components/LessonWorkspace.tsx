@@ -3,6 +3,7 @@
 // narrow screens. Also where the page tells the lab which lesson it shows.
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { lab } from '../lab/lab-client.ts';
+import { useThemeStore } from '../lab/theme-store.ts';
 import { progressStore } from '../lab/progress.ts';
 import { LabTerminal } from './LabTerminal.tsx';
 import { TopBar, type LessonLink } from './TopBar.tsx';
@@ -88,9 +89,23 @@ export function LessonWorkspace({ lessons, current, setup, children }: { lessons
         <section id="lab" className="lab-panel" aria-label="Lab" hidden={narrow && tab !== 'lab'} role={narrow ? 'tabpanel' : undefined}>
           <h2 className="lab-panel-heading visually-hidden" tabIndex={-1}>Lab terminal</h2>
           <LabTerminal />
-          <p className="lab-help muted small">Click the terminal or press Tab to type. Shift+Escape leaves it.</p>
+          <p className="lab-help muted small">
+            Click the terminal or press Tab to type. Shift+Escape leaves it. Select text to copy it; Ctrl+Shift+C and
+            Ctrl+Shift+V copy and paste. <ScreenReaderSwitch />
+          </p>
         </section>
       </div>
     </div>
+  );
+}
+
+/** xterm's screen-reader mode, on or off (remembered). */
+function ScreenReaderSwitch() {
+  const on = useThemeStore((s) => s.screenReader);
+  const set = useThemeStore((s) => s.setScreenReader);
+  return (
+    <label className="screen-reader-switch">
+      <input type="checkbox" checked={on} onChange={(e) => set(e.target.checked)} /> Screen reader mode
+    </label>
   );
 }

@@ -2,7 +2,8 @@
 // this is the transient rest, so it is not persisted.
 import { create } from 'zustand';
 
-export type CheckState = { state: 'checking' } | { state: 'failed'; output: string };
+/** running: Run typed the step's commands and the page waits for them to end before checking. */
+export type CheckState = { state: 'running' } | { state: 'checking' } | { state: 'failed'; output: string };
 
 interface ChecksState {
   checks: Record<string, CheckState>;

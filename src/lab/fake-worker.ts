@@ -4,7 +4,7 @@ import { Emitter } from '../vm/events.ts';
 import type { ExecResult, LabEvents } from '../vm/index.ts';
 import type { LabWorker } from './lab-client.ts';
 import type { FromWorker, ToWorker } from './protocol.ts';
-import { serveLab, type MachineLike, type Port } from './worker-host.ts';
+import { serveLab, type MachineLike, type Port } from './worker/worker-host.ts';
 
 export type FakeMachine = MachineLike & { events: Emitter<LabEvents> };
 

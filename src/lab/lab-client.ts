@@ -5,6 +5,7 @@ import type { ExecResult } from '../vm/index.ts';
 import { LabError } from '../vm/errors.ts';
 import { RemoteLabError, Requests, type FromWorker, type ReplyValue, type Request, type ToWorker } from './protocol.ts';
 import { useLabStore, type LabProblem, type SetupFailure } from './lab-store.ts';
+import { PromptMarkScanner, type PromptMark } from './prompt-marks.ts';
 
 /** Where the static site serves the machine's files. */
 export const VM_BASE = '/vm/';
@@ -31,7 +32,7 @@ export interface LabClientOptions {
 function createBrowserWorker(): LabWorker {
   if (typeof Worker === 'undefined') throw new LabError('This browser cannot run Web Workers, which the lab machine runs in.', 'Use a current browser.', 'no-worker');
   // The bundler finds the worker's entry by this `new Worker(new URL(..., import.meta.url))` shape.
-  return new Worker(new URL('./lab.worker.ts', import.meta.url), { type: 'module', name: 'lab-machine' });
+  return new Worker(new URL('./worker/lab.worker.ts', import.meta.url), { type: 'module', name: 'lab-machine' });
 }
 
 const inWords = (ms: number) => (ms >= 60_000 ? `${ms / 60_000} minute${ms === 60_000 ? '' : 's'}` : `${ms / 1000} s`);
@@ -58,6 +59,12 @@ const toError = (problem: LabProblem) => new RemoteLabError({ name: 'LabError', 
 type ConsoleListener = (bytes: Uint8Array) => void;
 type ReadyWaiter = { resolve: () => void; reject: (e: Error) => void };
 
+/** A command typed into the console ended: its exit status (null if unknown), when (performance.now()). */
+export interface CommandEnd {
+  exitCode: number | null;
+  atMs: number;
+}
+
 export class LabClient {
   private readonly createWorker: () => LabWorker;
   private readonly startTimeoutMs: number;
@@ -75,6 +82,11 @@ export class LabClient {
   private run = 0;
   private readyWaiters: ReadyWaiter[] = [];
   private sawPrompt = false;
+  /** The shell's prompt marks (OSC 133) in the console output: when a typed command ends. */
+  private marks = new PromptMarkScanner((m) => this.onPromptMark(m));
+  private commandEndWaiters = new Set<(end: CommandEnd | null) => void>();
+  /** A command typed into the console is running (between its start and end marks). */
+  private shellBusy = false;
   /** Pushes the running start's time limit back (download progress). */
   private extendTimeLimit?: () => void;
 
@@ -189,6 +201,7 @@ export class LabClient {
         return;
       case 'console-out':
         if (!this.sawPrompt && lab.status === 'ready') this.markPrompt();
+        this.marks.push(msg.bytes);
         for (const fn of this.consoleListeners) fn(msg.bytes);
         return;
       case 'event':
@@ -289,6 +302,9 @@ export class LabClient {
     const run = ++this.run;
     useLabStore.getState().set({ status: 'resetting', error: null });
     for (const fn of this.resetListeners) fn();
+    // The console's shell is a new one: nothing typed before will end.
+    this.shellBusy = false;
+    for (const w of [...this.commandEndWaiters]) w(null);
     try {
       await this.withinTimeLimit(this.ask<'reset'>({ type: 'reset' }), this.resetTimeoutMs, resetTimedOut(this.resetTimeoutMs));
       await this.afterReady(run);
@@ -316,9 +332,42 @@ export class LabClient {
     this.post({ type: 'resize', cols, rows });
   }
 
-  /** Types a command into the learner's terminal and presses Enter, as if they had. */
+  /**
+   * Types a command into the learner's terminal and presses Enter. As a bracketed paste, so the
+   * shell takes the text as it is (a tab is a tab, not completion; several lines arrive whole).
+   */
   type(command: string): void {
-    this.writeConsole(command.replace(/\r?\n/g, '\r') + '\r');
+    this.writeConsole(`\x1b[200~${command}\x1b[201~\r`);
+  }
+
+  /** Whether a command typed into the console is still running (the shell has not marked its end). */
+  get busy(): boolean {
+    return this.shellBusy;
+  }
+
+  /**
+   * The end of the next command in the console (its exit status), or null when none ends within
+   * `timeoutMs` or the lab is reset first.
+   */
+  nextCommandEnd(timeoutMs: number): Promise<CommandEnd | null> {
+    return new Promise((resolve) => {
+      const done = (end: CommandEnd | null) => {
+        clearTimeout(timer);
+        this.commandEndWaiters.delete(done);
+        resolve(end);
+      };
+      const timer = setTimeout(() => done(null), timeoutMs);
+      this.commandEndWaiters.add(done);
+    });
+  }
+
+  private onPromptMark(m: PromptMark): void {
+    if (m.kind === 'C') this.shellBusy = true;
+    if (m.kind !== 'D') return;
+    this.shellBusy = false;
+    const end: CommandEnd = { exitCode: m.exitCode, atMs: performance.now() };
+    useLabStore.getState().set({ lastCommandEndAtMs: Math.round(end.atMs) });
+    for (const w of [...this.commandEndWaiters]) w(end);
   }
 }
 

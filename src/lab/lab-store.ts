@@ -31,6 +31,8 @@ interface LabState {
   error: LabProblem | null;
   /** ms from navigation start to the first prompt, for the page's figures and the e2e report */
   promptAtMs: number | null;
+  /** performance.now() when the console's shell last marked a command's end (for measurements). */
+  lastCommandEndAtMs: number | null;
   setupFailure: SetupFailure | null;
   set(patch: Partial<Omit<LabState, 'set'>>): void;
 }
@@ -40,6 +42,7 @@ export const useLabStore = create<LabState>()((set) => ({
   progress: { loaded: 0, total: 0 },
   error: null,
   promptAtMs: null,
+  lastCommandEndAtMs: null,
   setupFailure: null,
   set: (patch) => set(patch),
 }));

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { StateStorage } from 'zustand/middleware';
-import { PROGRESS_KEY, createProgressStore, lessonProgress } from './progress-store.ts';
+import { PROGRESS_KEY, PROGRESS_VERSION, createProgressStore, lessonProgress, migrateProgress } from './progress-store.ts';
 
 function memoryStorage(): StateStorage & { data: Map<string, string> } {
   const data = new Map<string, string>();
@@ -47,4 +47,18 @@ test('corrupt storage starts empty instead of breaking the page', () => {
   storage.data.set(PROGRESS_KEY, '{not json');
   const store = createProgressStore(storage);
   assert.deepEqual(store.getState().passed, {});
+});
+
+test('progress stored by the previous page (version 1, keyed by slug) is kept after the upgrade', () => {
+  const storage = memoryStorage();
+  storage.data.set(PROGRESS_KEY, JSON.stringify({ state: { currentLesson: 'meet-the-lab', passed: { 'meet-the-lab': ['pid1', 'tag'] } }, version: 1 }));
+  const store = createProgressStore(storage);
+  assert.equal(store.getState().currentLesson, 'meet-the-lab');
+  assert.deepEqual(store.getState().passed, { 'meet-the-lab': ['pid1', 'tag'] });
+  assert.equal(JSON.parse(storage.data.get(PROGRESS_KEY) ?? '{}').version, PROGRESS_VERSION);
+});
+
+test('migration drops what is not progress and keeps what is', () => {
+  assert.deepEqual(migrateProgress({ currentLesson: 7, passed: { a: ['1', 2, '1'], b: 'x' } }, 1), { currentLesson: null, passed: { a: ['1'] } });
+  assert.deepEqual(migrateProgress(null, 0), { currentLesson: null, passed: {} });
 });

@@ -15,6 +15,31 @@ export interface ProgressState {
 }
 
 export const PROGRESS_KEY = 'runtime-lab:progress';
+/** 2: lessons keyed by their frontmatter id (1 keyed them by a slug from the file name). */
+export const PROGRESS_VERSION = 2;
+
+/** Version 1's slugs that differ from the lesson's id (none yet: "meet-the-lab" kept its name). */
+const SLUG_TO_ID: Record<string, string> = {};
+
+type Persisted = Pick<ProgressState, 'currentLesson' | 'passed'>;
+
+/**
+ * Brings what an older page stored up to this version, keeping every passed step; anything that
+ * does not look like progress is dropped rather than breaking the page.
+ */
+export function migrateProgress(stored: unknown, version: number): Persisted {
+  const s = (stored && typeof stored === 'object' ? stored : {}) as Record<string, unknown>;
+  const rename = (lesson: string) => (version < 2 ? SLUG_TO_ID[lesson] ?? lesson : lesson);
+  const passed: Record<string, string[]> = {};
+  if (s.passed && typeof s.passed === 'object') {
+    for (const [lesson, steps] of Object.entries(s.passed as Record<string, unknown>)) {
+      if (!Array.isArray(steps)) continue;
+      const id = rename(lesson);
+      passed[id] = [...new Set([...(passed[id] ?? []), ...steps.filter((x): x is string => typeof x === 'string')])];
+    }
+  }
+  return { currentLesson: typeof s.currentLesson === 'string' ? rename(s.currentLesson) : null, passed };
+}
 
 /** In a browser, pass nothing (localStorage); tests pass a Map-backed storage. */
 export function createProgressStore(storage?: StateStorage, opts: { skipHydration?: boolean } = {}) {
@@ -36,7 +61,8 @@ export function createProgressStore(storage?: StateStorage, opts: { skipHydratio
       }),
       {
         name: PROGRESS_KEY,
-        version: 1,
+        version: PROGRESS_VERSION,
+        migrate: migrateProgress,
         storage: createJSONStorage(() => storage ?? localStorage),
         partialize: (s) => ({ currentLesson: s.currentLesson, passed: s.passed }),
         // The page rehydrates after its first render, so server HTML and first client render match.

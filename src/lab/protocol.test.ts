@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { ExecTimeoutError, ImageMissingError, type LabEvents } from '../vm/index.ts';
 import { Emitter } from '../vm/events.ts';
 import { RemoteLabError, Requests, toWireError, type FromWorker, type ToWorker } from './protocol.ts';
-import { serveLab, type MachineLike, type Port } from './worker-host.ts';
+import { serveLab, type MachineLike, type Port } from './worker/worker-host.ts';
 
 /** A worker in memory: what the page posts reaches serveLab, and back. */
 function wire(create: (base: string) => MachineLike) {

@@ -1,4 +1,5 @@
-// Light, dark, or whatever the system prefers. Persisted; layout.tsx applies it before first paint.
+// How the page looks and reads: light, dark or the system's; the terminal's screen-reader mode.
+// Persisted; layout.tsx applies the theme before first paint.
 import { create } from 'zustand';
 import { createJSONStorage, persist } from 'zustand/middleware';
 
@@ -8,10 +9,13 @@ export const THEME_KEY = 'runtime-lab:theme';
 interface ThemeState {
   theme: ThemeChoice;
   setTheme(t: ThemeChoice): void;
+  /** xterm's screen-reader mode: the terminal's text in the accessibility tree. */
+  screenReader: boolean;
+  setScreenReader(on: boolean): void;
 }
 
 export const useThemeStore = create<ThemeState>()(
-  persist((set) => ({ theme: 'system', setTheme: (theme) => set({ theme }) }), {
+  persist((set) => ({ theme: 'system', setTheme: (theme) => set({ theme }), screenReader: false, setScreenReader: (screenReader) => set({ screenReader }) }), {
     name: THEME_KEY,
     storage: createJSONStorage(() => localStorage),
     skipHydration: true,

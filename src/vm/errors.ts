@@ -74,3 +74,14 @@ export class EmulatorCrashedError extends LabError {
     this.name = 'EmulatorCrashedError';
   }
 }
+
+export class AgentRestartedError extends LabError {
+  constructor() {
+    super(
+      'The lab\'s guest agent restarted, and the command it was running is gone.',
+      'Run it again. If this keeps happening, reset the lab.',
+      'agent-restarted',
+    );
+    this.name = 'AgentRestartedError';
+  }
+}

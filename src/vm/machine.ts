@@ -3,7 +3,7 @@
 // builder, the tests, the CLI and the benchmark all use this module.
 import { V86 } from 'v86';
 import type { AssetSource } from './assets.ts';
-import { BootTimeoutError, EmulatorCrashedError, ExecTimeoutError, LabError, MachineGoneError, WasmUnsupportedError } from './errors.ts';
+import { AgentRestartedError, BootTimeoutError, EmulatorCrashedError, ExecTimeoutError, LabError, MachineGoneError, WasmUnsupportedError } from './errors.ts';
 import { Emitter, type LabEvents } from './events.ts';
 import type { Manifest } from './manifest.ts';
 import { LineSplitter, encodeExec, encodeKill, encodePing, parseAgentLine, type AgentMessage } from './protocol.ts';
@@ -14,6 +14,11 @@ export interface ExecResult {
   stdout: string;
   stderr: string;
   durationMs: number;
+  /** The exact bytes of stdout and stderr (the strings decode them as UTF-8). */
+  stdoutBytes?: Uint8Array;
+  stderrBytes?: Uint8Array;
+  /** Set when the guest agent cut a stream at 1 MiB (the rest was dropped in the guest). */
+  truncated?: { stdout: boolean; stderr: boolean };
 }
 
 export interface ExecOptions {
@@ -101,6 +106,8 @@ export class LabMachine {
   private kernelLines: string[] = [];
   private kernelLine = '';
   private lastAgentMessage = 0;
+  /** The agent has spoken on this machine: a READY after that means it restarted. */
+  private agentAnswered = false;
   private watchdog?: ReturnType<typeof setInterval>;
   private hung = false;
   private crashed?: EmulatorCrashedError;
@@ -297,12 +304,17 @@ export class LabMachine {
   private onAgentLine(line: string): void {
     const msg = parseAgentLine(line);
     if (!msg) return;
+    if (msg.kind !== 'ready') this.agentAnswered = true;
     this.lastAgentMessage = now();
     if (this.hung) {
       this.hung = false;
       this.events.emit('recovered', undefined);
     }
     if (msg.kind === 'ready') {
+      // A READY after the agent has answered before is a restarted agent: what it was running is
+      // gone, so what waits for it fails now rather than at its timeout.
+      if (this.agentAnswered) this.failPending(new AgentRestartedError());
+      this.agentAnswered = true;
       for (const w of this.readyWaiters.splice(0)) w();
     } else if (msg.kind === 'pong') {
       this.pongs.get(msg.id)?.();
@@ -383,7 +395,11 @@ export class LabMachine {
       this.pending.set(id, {
         resolve: (m) => {
           clearTimeout(timer);
-          resolve({ exitCode: m.exitCode, stdout: m.stdout, stderr: m.stderr, durationMs: now() - t0 });
+          const cut = m.truncated.stdout || m.truncated.stderr;
+          resolve({
+            exitCode: m.exitCode, stdout: m.stdout, stderr: m.stderr, durationMs: now() - t0,
+            stdoutBytes: m.stdoutBytes, stderrBytes: m.stderrBytes, ...(cut ? { truncated: m.truncated } : {}),
+          });
         },
         reject: (e) => {
           clearTimeout(timer);

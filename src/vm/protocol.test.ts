@@ -18,9 +18,30 @@ test('ping and kill lines', () => {
 });
 
 test('results decode stdout and stderr, empty ones included', () => {
-  assert.deepEqual(parseAgentLine(`@@LAB R 12 0 ${b64('hi\n')} `), { kind: 'result', id: 12, exitCode: 0, stdout: 'hi\n', stderr: '' });
-  const r = parseAgentLine(`@@LAB R 5 127 ${b64('')} ${b64('bash: x: command not found\n')}`);
-  assert.deepEqual(r, { kind: 'result', id: 5, exitCode: 127, stdout: '', stderr: 'bash: x: command not found\n' });
+  const r1 = parseAgentLine(`@@LAB R 12 0 - ${b64('hi\n')} `);
+  assert.ok(r1?.kind === 'result');
+  assert.deepEqual([r1.id, r1.exitCode, r1.stdout, r1.stderr, r1.truncated], [12, 0, 'hi\n', '', { stdout: false, stderr: false }]);
+  const r2 = parseAgentLine(`@@LAB R 5 127 -  ${b64('bash: x: command not found\n')}`);
+  assert.ok(r2?.kind === 'result');
+  assert.deepEqual([r2.exitCode, r2.stdout, r2.stderr], [127, '', 'bash: x: command not found\n']);
+});
+
+test('results keep the exact bytes of binary output, and say which streams the agent cut', () => {
+  const binary = Buffer.from([0xff, 0xfe, 0x00, 0x01, 0x80]);
+  const r = parseAgentLine(`@@LAB R 3 0 oe ${binary.toString('base64')} ${b64('x')}`);
+  assert.ok(r?.kind === 'result');
+  assert.deepEqual(Buffer.from(r.stdoutBytes), binary);
+  assert.deepEqual(r.truncated, { stdout: true, stderr: true });
+  const e = parseAgentLine(`@@LAB R 4 0 e  ${b64('y')}`);
+  assert.ok(e?.kind === 'result');
+  assert.deepEqual(e.truncated, { stdout: false, stderr: true });
+});
+
+test('a result whose base64 was damaged comes back as a failure that says so', () => {
+  const r = parseAgentLine('@@LAB R 8 0 - aGk*** ');
+  assert.ok(r?.kind === 'result');
+  assert.equal(r.exitCode, 125);
+  assert.match(r.stderr, /damaged/);
 });
 
 test('ready and pong lines; anything else is noise', () => {

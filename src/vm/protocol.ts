@@ -4,7 +4,18 @@
 export type AgentMessage =
   | { kind: 'ready'; bootId: string }
   | { kind: 'pong'; id: number }
-  | { kind: 'result'; id: number; exitCode: number; stdout: string; stderr: string };
+  | {
+      kind: 'result';
+      id: number;
+      exitCode: number;
+      stdout: string;
+      stderr: string;
+      /** The exact bytes (stdout/stderr decode them as UTF-8, replacing what is not). */
+      stdoutBytes: Uint8Array;
+      stderrBytes: Uint8Array;
+      /** Streams the agent cut at its cap (1 MiB each): what follows was dropped in the guest. */
+      truncated: { stdout: boolean; stderr: boolean };
+    };
 
 const PREFIX = '@@LAB ';
 
@@ -15,13 +26,15 @@ function toBase64(text: string): string {
   return btoa(bin);
 }
 
-function fromBase64(b64: string): string {
-  if (!b64) return '';
+function fromBase64(b64: string): Uint8Array {
+  if (!b64) return new Uint8Array(0);
   const bin = atob(b64);
   const bytes = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-  return new TextDecoder().decode(bytes);
+  return bytes;
 }
+
+const utf8 = new TextDecoder();
 
 export function encodeExec(id: number, script: string): string {
   return `X ${id} ${toBase64(script)}\n`;
@@ -37,11 +50,24 @@ export function encodeKill(id: number): string {
 export function parseAgentLine(line: string): AgentMessage | null {
   const at = line.indexOf(PREFIX);
   if (at < 0) return null;
-  const [kind, a, b, c, d] = line.slice(at + PREFIX.length).trim().split(' ');
+  const [kind, a, b, cut, c, d] = line.slice(at + PREFIX.length).replace(/\s+$/, '').split(' ');
   if (kind === 'READY') return { kind: 'ready', bootId: a ?? '' };
   if (kind === 'P' && a) return { kind: 'pong', id: Number(a) };
-  if (kind === 'R' && a && b) {
-    return { kind: 'result', id: Number(a), exitCode: Number(b), stdout: fromBase64(c ?? ''), stderr: fromBase64(d ?? '') };
+  if (kind === 'R' && a && b && cut) {
+    let stdoutBytes: Uint8Array, stderrBytes: Uint8Array;
+    try {
+      stdoutBytes = fromBase64(c ?? '');
+      stderrBytes = fromBase64(d ?? '');
+    } catch {
+      // A line damaged on the way: say so as the command's result rather than dropping it.
+      const note = new TextEncoder().encode('the guest agent\'s reply was damaged on the way (its base64 did not decode)\n');
+      return { kind: 'result', id: Number(a), exitCode: 125, stdout: '', stderr: utf8.decode(note), stdoutBytes: new Uint8Array(0), stderrBytes: note, truncated: { stdout: false, stderr: false } };
+    }
+    return {
+      kind: 'result', id: Number(a), exitCode: Number(b),
+      stdout: utf8.decode(stdoutBytes), stderr: utf8.decode(stderrBytes), stdoutBytes, stderrBytes,
+      truncated: { stdout: cut.includes('o'), stderr: cut.includes('e') },
+    };
   }
   return null;
 }

@@ -51,10 +51,25 @@ test('lesson 1 opens beside the lab, and the prompt comes', async () => {
 test('Run types the step into the terminal, its output shows, and its check passes', async () => {
   const step = page.locator('[data-step="pid1"]');
   await step.getByRole('button', { name: /^Run:/ }).click();
-  await expect.poll(terminalText, { timeout: 120_000 }).toMatch(/^systemd\s*$/m);
-  await expect(step).toHaveAttribute('data-status', 'passed', { timeout: 180_000 });
+  await expect.poll(terminalText, { timeout: 120_000 }).toMatch(/^\s*1 systemd /m);
+  // The page checks once, when the shell marks the command's end: the pass follows within a second.
+  const passedAt = await page.waitForFunction(() => document.querySelector('[data-step="pid1"]')?.getAttribute('data-status') === 'passed' && performance.now(), undefined, { timeout: 180_000, polling: 'raf' });
+  const endedAt = await page.evaluate(() => (globalThis as unknown as { __runtimeLab: { lastCommandEndAtMs(): number | null } }).__runtimeLab.lastCommandEndAtMs());
+  expect(endedAt, 'the shell marked the end of the command').not.toBeNull();
+  const lag = (await passedAt.jsonValue()) as number - endedAt!;
+  console.log(`check passed ${Math.round(lag)} ms after the command ended`);
+  expect(lag).toBeLessThan(1000);
+  await expect(step).toHaveAttribute('data-status', 'passed');
   await expect(page.getByTestId('progress-count')).toHaveText('1/4');
   await page.screenshot({ path: 'test-results/lesson-step-passed.png' });
+});
+
+test('a check that fails says in a sentence what is missing', async () => {
+  const step = page.locator('[data-step="run"]');
+  await step.getByRole('button', { name: 'Check', exact: true }).click();
+  await expect(step).toHaveAttribute('data-status', 'failed', { timeout: 120_000 });
+  await expect(step.locator('.check-output')).toContainText('There is no container called hello');
+  await expect(step.locator('.check-output')).not.toContainText('exit status');
 });
 
 test('progress survives a reload', async () => {

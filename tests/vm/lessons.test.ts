@@ -1,48 +1,116 @@
-// Every lesson's steps, in the real machine: after the lesson's setup, each check fails before its
-// step and passes after the step's commands ran (in order, as a learner would run them).
+// Every lesson, in the real machine, the way a learner goes through it: after a restore and the
+// lesson's setup, each runnable block is typed into the learner's console (hvc0) exactly as Run
+// types it, in document order, and the shell's end-of-command mark gives its exit status. Each
+// step's check fails before its blocks (saying in a sentence what is missing) and passes after;
+// blocks meant to fail fail; at the end no task or container is left behind. Each lesson's time
+// is reported.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startLab } from '../../src/vm/node.ts';
 import type { LabMachine } from '../../src/vm/machine.ts';
-import { loadLessons } from '../../src/lab/content.ts';
+import { loadLessons } from '../../src/content/load.ts';
+import type { LessonBlock } from '../../src/content/lessons.ts';
+import { CHECK_SENTENCE, checkScript } from '../../src/lab/lesson-format.ts';
+import { PromptMarkScanner } from '../../src/lab/prompt-marks.ts';
 
-const lessons = loadLessons();
+// `npm run test:lesson -- <id>` runs one lesson (LAB_LESSON=<id>).
+const only = process.env.LAB_LESSON;
+const lessons = loadLessons().filter((l) => !only || l.slug === only);
 
 // A suite that finds nothing to run would pass while proving nothing.
 test('the lessons have runnable steps', () => {
-  assert.ok(lessons.length > 0, 'no lessons found in content/');
+  assert.ok(lessons.length > 0, only ? `no lesson with id "${only}" in content/` : 'no lessons found in content/');
   const steps = lessons.reduce((n, l) => n + l.steps.length, 0);
   assert.ok(steps > 0, `found ${lessons.length} lesson(s) but no runnable steps in them`);
 });
 
 let lab: LabMachine;
+let console_ = '';
+let ends: Array<(code: number | null) => void> = [];
 before(async () => {
   lab = await startLab();
+  const marks = new PromptMarkScanner((m) => {
+    if (m.kind === 'D') for (const w of ends.splice(0)) w(m.exitCode);
+  });
+  const decoder = new TextDecoder();
+  lab.onConsole((bytes) => {
+    marks.push(bytes);
+    console_ = (console_ + decoder.decode(bytes, { stream: true })).slice(-4000);
+  });
 });
 after(async () => {
   await lab?.destroy();
 });
 
+/** Types a block into the console as Run does (a bracketed paste, then Enter); resolves with its exit status. */
+async function typeBlock(block: LessonBlock, timeoutMs = 300_000): Promise<number | null> {
+  const ended = new Promise<number | null>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no end of command after ${timeoutMs / 1000} s; the console shows:\n${console_.slice(-1500)}`)), timeoutMs);
+    ends.push((code) => {
+      clearTimeout(timer);
+      resolve(code);
+    });
+  });
+  lab.writeConsole(`\x1b[200~${block.code}\x1b[201~\r`);
+  if (block.interactive) {
+    for (const line of block.input ?? []) {
+      await new Promise((r) => setTimeout(r, 3000)); // let the program start and wait for input
+      lab.writeConsole(`${line}\r`);
+    }
+  }
+  return ended;
+}
+
+async function check(script: string) {
+  return lab.exec(checkScript(script), { timeout: 120_000 });
+}
+
 for (const lesson of lessons) {
-  describe(`lesson "${lesson.title}"`, () => {
+  describe(`lesson "${lesson.title}" (${lesson.slug}), typed into the console`, () => {
+    let t0 = 0;
     before(async () => {
+      t0 = Date.now();
       await lab.reset();
+      ends = [];
       if (lesson.setup) {
         const r = await lab.exec(lesson.setup, { timeout: 180_000 });
         assert.equal(r.exitCode, 0, `setup exited ${r.exitCode}: ${r.stderr}`);
       }
     });
-    for (const step of lesson.steps) {
-      test(`step "${step.id}": the check fails before, passes after`, async () => {
-        const before = await lab.exec(step.check, { timeout: 120_000 });
-        assert.notEqual(before.exitCode, 0, `check passed before the step ran: ${step.check}`);
-        for (const command of step.run) {
-          const r = await lab.exec(command, { timeout: 180_000 });
-          assert.equal(r.exitCode, 0, `\`${command}\` exited ${r.exitCode}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
+    after(() => {
+      process.stdout.write(`# lesson ${lesson.slug}: ${lesson.blocks.length} blocks, ${lesson.steps.length} steps in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
+    });
+
+    // Document order: a step's blocks are consecutive; blocks outside steps run where they stand.
+    const groups: Array<{ step?: string; blocks: LessonBlock[] }> = [];
+    for (const b of lesson.blocks) {
+      const last = groups[groups.length - 1];
+      if (last && b.step && last.step === b.step) last.blocks.push(b);
+      else groups.push({ step: b.step, blocks: [b] });
+    }
+    for (const g of groups) {
+      const step = g.step ? lesson.steps.find((s) => s.id === g.step)! : undefined;
+      const name = step ? `step "${step.id}": its check fails before (with a sentence) and passes after` : `\`${g.blocks[0].code.split('\n')[0]}\``;
+      test(name, async () => {
+        if (step) {
+          const r = await check(step.check);
+          assert.notEqual(r.exitCode, 0, `the check of "${step.id}" passed before its commands ran`);
+          assert.ok(`${r.stdout}${r.stderr}`.includes(CHECK_SENTENCE), `the failed check of "${step.id}" says no sentence of what is missing:\n${r.stdout}${r.stderr}`);
         }
-        const afterRun = await lab.exec(step.check, { timeout: 120_000 });
-        assert.equal(afterRun.exitCode, 0, `check failed after the step: ${step.check}\n${afterRun.stdout}${afterRun.stderr}`);
+        for (const b of g.blocks) {
+          const code = await typeBlock(b);
+          if (b.fails) assert.ok(code !== 0 && code !== null, `\`${b.code}\` is marked as failing but exited ${code}`);
+          else assert.equal(code, 0, `\`${b.code}\` exited ${code}; the console shows:\n${console_.slice(-1500)}`);
+        }
+        if (step) {
+          const r = await check(step.check);
+          assert.equal(r.exitCode, 0, `the check of "${step.id}" fails after its commands:\n${r.stdout}${r.stderr}`);
+        }
       });
     }
+    test('the lesson leaves no task or container behind', async () => {
+      const r = await lab.exec('for ns in default k8s.io; do ctr -n $ns tasks ls -q; ctr -n $ns containers ls -q; done', { timeout: 120_000 });
+      assert.equal(r.stdout.trim(), '', `left behind:\n${r.stdout}`);
+    });
   });
 }

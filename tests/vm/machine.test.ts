@@ -173,6 +173,37 @@ describe('the driver', () => {
     assert.equal(out.split('\n').length, 20001);
   });
 
+  test('binary output comes back byte for byte', async () => {
+    const r = await lab.exec("printf '\\377\\376\\000\\001\\200'");
+    assert.equal(r.exitCode, 0);
+    assert.deepEqual([...(r.stdoutBytes ?? [])], [0xff, 0xfe, 0x00, 0x01, 0x80]);
+  });
+
+  test('50 MB of output is cut at 1 MiB with a flag, quickly, and the agent goes on', async () => {
+    const r = await lab.exec('head -c 50000000 /dev/zero | tr "\\0" x; echo tail >&2', { timeout: 300_000 });
+    assert.equal(r.exitCode, 0);
+    assert.deepEqual(r.truncated, { stdout: true, stderr: false });
+    assert.equal(r.stdout.length, 1024 * 1024);
+    assert.equal(r.stderr, 'tail\n');
+    assert.equal(await sh('echo next'), 'next\n');
+  });
+
+  test("commands and the daemons they start do not hold the agent's serial port", async () => {
+    const fds = await sh('ls -l /proc/$$/fd; setsid sleep 60 & sleep 1; ls -l /proc/$!/fd; kill $! 2>/dev/null; true');
+    assert.doesNotMatch(fds, /ttyS1/);
+  });
+
+  test('an agent that restarts fails what it was running at once', async () => {
+    const t0 = Date.now();
+    const waiting = lab.exec('sleep 200', { timeout: 250_000 });
+    await new Promise((r) => setTimeout(r, 1000));
+    const restart = lab.exec('systemctl restart lab-agent', { timeout: 250_000 }).catch((e) => e);
+    await assert.rejects(waiting, (e: Error & { code?: string }) => e.code === 'agent-restarted');
+    assert.ok(Date.now() - t0 < 120_000, 'failed at once, not at the timeout');
+    await restart;
+    assert.equal(await sh('echo back'), 'back\n');
+  });
+
   test('the console is a terminal of the size the host sets', async () => {
     lab.resizeConsole(100, 30);
     let seen = '';

@@ -1,8 +1,9 @@
 'use client';
 // A fenced code block. Shell blocks get Run (types the command into the lab terminal and presses
-// Enter) and every block gets Copy.
+// Enter) and every block gets Copy. A step's check block is shown folded, as what the page runs to
+// check the step; a block meant to fail says so.
 import { Children, isValidElement, useContext, useState, type ReactElement, type ReactNode } from 'react';
-import { isRunnableLanguage } from '../../lab/lessons.ts';
+import { isRunnableLanguage, parseBlockMeta } from '../../lab/lesson-format.ts';
 import { lab } from '../../lab/lab-client.ts';
 import { useLabStore } from '../../lab/lab-store.ts';
 import { StepContext } from './StepContext.tsx';
@@ -15,10 +16,11 @@ function textOf(node: ReactNode): string {
 }
 
 export function CodeBlock({ children }: { children?: ReactNode }) {
-  const code = Children.toArray(children).find(isValidElement) as ReactElement<{ className?: string; children?: ReactNode }> | undefined;
+  const code = Children.toArray(children).find(isValidElement) as ReactElement<{ className?: string; children?: ReactNode; 'data-meta'?: string }> | undefined;
   const lang = /language-(\S+)/.exec(code?.props.className ?? '')?.[1];
   const text = textOf(code?.props.children ?? children).replace(/\n$/, '');
-  const runnable = isRunnableLanguage(lang);
+  const meta = parseBlockMeta(code?.props['data-meta']);
+  const runnable = isRunnableLanguage(lang) && !meta.check;
   const ready = useLabStore((s) => s.status === 'ready');
   const step = useContext(StepContext);
   const [copied, setCopied] = useState(false);
@@ -40,8 +42,20 @@ export function CodeBlock({ children }: { children?: ReactNode }) {
     setTimeout(() => setCopied(false), 1500);
   };
 
+  if (meta.check) {
+    return (
+      <details className="check-script">
+        <summary>How the page checks this step</summary>
+        <pre>
+          <code>{text}</code>
+        </pre>
+      </details>
+    );
+  }
+
   return (
-    <div className="code-block" data-lang={lang}>
+    <div className="code-block" data-lang={lang} data-fails={meta.fails || undefined}>
+      {meta.fails && <p className="code-note">This command is meant to fail: read its error.</p>}
       <pre>
         <code>{text}</code>
       </pre>

@@ -9,16 +9,16 @@ import { useProgress } from '../../lab/progress.ts';
 import { useLessonSlug } from './LessonContext.tsx';
 import { StepContext } from './StepContext.tsx';
 
-type Shown = 'pending' | 'checking' | 'passed' | 'failed';
-const LABEL: Record<Shown, string> = { pending: 'Not done yet', checking: 'Checking…', passed: 'Passed', failed: 'Failed' };
-const ICON: Record<Shown, string> = { pending: '○', checking: '◌', passed: '✓', failed: '✗' };
+type Shown = 'pending' | 'running' | 'checking' | 'passed' | 'failed';
+const LABEL: Record<Shown, string> = { pending: 'Not done yet', running: 'Running…', checking: 'Checking…', passed: 'Passed', failed: 'Failed' };
+const ICON: Record<Shown, string> = { pending: '○', running: '◌', checking: '◌', passed: '✓', failed: '✗' };
 
 export function Step({ id, title, check, children }: { id: string; title: string; check: string; children?: ReactNode }) {
   const lesson = useLessonSlug();
   const passed = useProgress((s) => (s.passed[lesson] ?? []).includes(id));
   const current = useCheckStore((s) => s.checks[checkKey(lesson, id)]);
   const ready = useLabStore((s) => s.status === 'ready');
-  const shown: Shown = current?.state === 'checking' ? 'checking' : passed ? 'passed' : current?.state === 'failed' ? 'failed' : 'pending';
+  const shown: Shown = current?.state === 'checking' ? 'checking' : passed ? 'passed' : current?.state === 'running' ? 'running' : current?.state === 'failed' ? 'failed' : 'pending';
   const step = useMemo(() => ({ id, check }), [id, check]);
   const ctx = useMemo(() => ({ onRun: () => void watchStep(lesson, step) }), [lesson, step]);
 

@@ -3,7 +3,8 @@ import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
 import { evaluate } from '@mdx-js/mdx';
 import * as runtime from 'react/jsx-runtime';
-import { loadLesson, loadLessons } from '../../../lab/content.ts';
+import { loadLesson, loadLessons } from '../../../content/load.ts';
+import { remarkLesson } from '../../../content/remark-lesson.ts';
 import { mdxComponents } from '../../../components/MDX/index.ts';
 import { LessonProvider } from '../../../components/MDX/LessonContext.tsx';
 import { LessonWorkspace } from '../../../components/LessonWorkspace.tsx';
@@ -25,7 +26,7 @@ export default async function LessonPage({ params }: Props) {
   const { slug } = await params;
   const lesson = loadLesson(slug);
   if (!lesson) notFound();
-  const { default: Content } = await evaluate(lesson.body, { ...runtime, development: false });
+  const { default: Content } = await evaluate(lesson.body, { ...runtime, development: false, remarkPlugins: [remarkLesson] });
   const links = loadLessons().map((l) => ({ slug: l.slug, title: l.title, stepIds: l.steps.map((s) => s.id) }));
   const current = links.find((l) => l.slug === slug)!;
   return (

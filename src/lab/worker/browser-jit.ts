@@ -8,6 +8,6 @@
 //   ready after 300 s
 // Every JIT setting is 3-4x slower than none in the page, and stays so run after run, while in
 // Node (an older V8) the same JIT is ~1.3-2x faster than none: decide here from the browser.
-import type { JitTuning } from '../vm/index.ts';
+import type { JitTuning } from '../../vm/index.ts';
 
 export const BROWSER_JIT: boolean | JitTuning = false;

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import type { AssetSource } from '../vm/assets.ts';
-import type { Manifest, ManifestFile } from '../vm/manifest.ts';
+import type { AssetSource } from '../../vm/assets.ts';
+import type { Manifest, ManifestFile } from '../../vm/manifest.ts';
 import { StaleImageError, VerifiedAssets, checkFile, checkManifest } from './image-check.ts';
 import { sha256Hex, sha256Js } from './sha256.ts';
 

@@ -2,9 +2,9 @@
 // always revalidated but the big files come from the HTTP cache: after a rebuild, a cached state
 // beside a new manifest (or an image made with another v86) would hang or fail mid-lesson. Better
 // to say so at once.
-import type { AssetSource } from '../vm/assets.ts';
-import { LabError } from '../vm/errors.ts';
-import { MANIFEST_FORMAT, type Manifest, type ManifestFile } from '../vm/manifest.ts';
+import type { AssetSource } from '../../vm/assets.ts';
+import { LabError } from '../../vm/errors.ts';
+import { MANIFEST_FORMAT, type Manifest, type ManifestFile } from '../../vm/manifest.ts';
 import { sha256Hex } from './sha256.ts';
 
 export class StaleImageError extends LabError {

@@ -1,6 +1,6 @@
 // The worker side of the protocol, apart from v86 itself, so tests can drive it with a fake machine.
-import type { ExecOptions, ExecResult, LabEvents } from '../vm/index.ts';
-import { toWireError, type FromWorker, type ToWorker } from './protocol.ts';
+import type { ExecOptions, ExecResult, LabEvents } from '../../vm/index.ts';
+import { toWireError, type FromWorker, type ToWorker } from '../protocol.ts';
 
 /** What the host needs of a LabMachine. */
 export interface MachineLike {
