@@ -113,6 +113,8 @@ export function LabTerminal() {
         size: () => ({ cols: term.cols, rows: term.rows }),
         promptAtMs: () => useLabStore.getState().promptAtMs,
         lastCommandEndAtMs: () => useLabStore.getState().lastCommandEndAtMs,
+        /** Through the guest agent, as a check runs (for tests of the agent's limits). */
+        exec: (script: string, timeoutMs = 300_000) => lab.exec(script, timeoutMs),
       };
       void lab.start();
     })();

@@ -22,7 +22,7 @@ export function TopBar({ lessons, current }: { lessons: LessonLink[]; current: L
     <header className="topbar">
       <Link href="/" className="brand">Runtime Lab</Link>
       <details className="lesson-menu">
-        <summary aria-label="Lessons">
+        <summary title="All lessons">
           <span className="hide-narrow">Lesson: </span>
           {current.title}
         </summary>

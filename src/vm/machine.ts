@@ -110,6 +110,7 @@ export class LabMachine {
   private agentAnswered = false;
   private watchdog?: ReturnType<typeof setInterval>;
   private hung = false;
+  private pinging = false;
   private crashed?: EmulatorCrashedError;
   private destroyed = false;
   private stateBuffer?: ArrayBuffer;
@@ -366,13 +367,17 @@ export class LabMachine {
   }
 
   private async checkAlive(): Promise<void> {
-    if (this.destroyed || this.hung || this.crashed || now() - this.lastAgentMessage < WATCHDOG_MS) return;
+    // A hung machine is pinged too: its answer (any agent line) is what declares it recovered.
+    if (this.destroyed || this.crashed || this.pinging || now() - this.lastAgentMessage < WATCHDOG_MS) return;
+    this.pinging = true;
     try {
       await this.ping(15_000);
     } catch {
-      if (this.destroyed) return;
+      if (this.destroyed || this.hung) return;
       this.hung = true;
       this.events.emit('hung', { silentMs: now() - this.lastAgentMessage });
+    } finally {
+      this.pinging = false;
     }
   }
 

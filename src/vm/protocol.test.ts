@@ -4,11 +4,15 @@ import { LineSplitter, encodeExec, encodeKill, encodePing, parseAgentLine } from
 
 const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
 
-test('exec lines carry the script as base64, whatever it contains', () => {
-  const script = "printf 'a b\\n' | grep \"é\" # ünïcode\nexit 3";
+test('exec lines carry the script on one line, escaped, after its length', () => {
+  const script = "printf 'a b\\n' | grep \"é\" # ünïcode\r\nexit 3  ";
   const line = encodeExec(7, script);
-  assert.match(line, /^X 7 [A-Za-z0-9+/=]+\n$/);
-  assert.equal(Buffer.from(line.split(' ')[2].trim(), 'base64').toString('utf8'), script);
+  assert.ok(line.endsWith('\n') && !line.slice(0, -1).includes('\n'), 'one line');
+  const [, id, chars] = line.split(' ');
+  assert.deepEqual([id, Number(chars)], ['7', [...script].length]);
+  // What the agent does (printf %b in bash), undone here the same way.
+  const escaped = line.slice(`X 7 ${chars} `.length, -1);
+  assert.equal(escaped.replace(/\\(\\|n|r)/g, (_, c: string) => ({ '\\': '\\', n: '\n', r: '\r' })[c]!), script);
 });
 
 test('ping and kill lines', () => {

@@ -1,5 +1,5 @@
 // The wire format between the driver and the guest agent (images/rootfs/usr/local/sbin/lab-agent):
-// one line per message on the second UART, base64 payloads.
+// one line per message on the second UART (scripts escaped, results in base64).
 
 export type AgentMessage =
   | { kind: 'ready'; bootId: string }
@@ -19,13 +19,6 @@ export type AgentMessage =
 
 const PREFIX = '@@LAB ';
 
-function toBase64(text: string): string {
-  const bytes = new TextEncoder().encode(text);
-  let bin = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(bin);
-}
-
 function fromBase64(b64: string): Uint8Array {
   if (!b64) return new Uint8Array(0);
   const bin = atob(b64);
@@ -36,8 +29,13 @@ function fromBase64(b64: string): Uint8Array {
 
 const utf8 = new TextDecoder();
 
+/**
+ * The script on one line: backslash, LF and CR escaped (the agent undoes it with printf %b, a bash
+ * builtin), after its length in characters so the agent can tell a damaged line.
+ */
 export function encodeExec(id: number, script: string): string {
-  return `X ${id} ${toBase64(script)}\n`;
+  const escaped = script.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
+  return `X ${id} ${[...script].length} ${escaped}\n`;
 }
 export function encodePing(id: number, unixTime?: number): string {
   return unixTime === undefined ? `P ${id}\n` : `P ${id} ${Math.floor(unixTime)}\n`;

@@ -72,10 +72,29 @@ test('a check that fails says in a sentence what is missing', async () => {
   await expect(step.locator('.check-output')).not.toContainText('exit status');
 });
 
+test('a command printing 50 MB comes back cut at 1 MiB with a flag, and the lab stays usable', async () => {
+  const r = await page.evaluate(() => (globalThis as unknown as { __runtimeLab: { exec(s: string): Promise<{ exitCode: number; stdout: string; truncated?: { stdout: boolean } }> } }).__runtimeLab
+    .exec('head -c 50000000 /dev/zero | tr "\\0" x').then((x) => ({ exitCode: x.exitCode, length: x.stdout.length, truncated: x.truncated })));
+  expect(r).toEqual({ exitCode: 0, length: 1024 * 1024, truncated: { stdout: true, stderr: false } });
+  await typeInTerminal('echo "STILL-$((20+22))"');
+  await expect.poll(terminalText, { timeout: 120_000 }).toContain('STILL-42');
+});
+
+test('the lab stops answering, comes back, and a check then passes', async () => {
+  // The agent goes away for a while (as when the guest is overloaded), then returns.
+  await typeInTerminal('systemctl stop lab-agent; sleep 50; systemctl start lab-agent');
+  await expect(page.getByTestId('lab-status')).toHaveText(/Not answering/, { timeout: 90_000 });
+  await expect(page.getByTestId('lab-status')).toHaveText(/Ready/, { timeout: 120_000 });
+  const step = page.locator('[data-step="tag"]');
+  await expect(step).toHaveAttribute('data-status', 'pending');
+  await step.getByRole('button', { name: /^Run: ctr images tag/ }).click();
+  await expect(step).toHaveAttribute('data-status', 'passed', { timeout: 180_000 });
+});
+
 test('progress survives a reload', async () => {
   await page.reload();
   await expect(page.locator('[data-step="pid1"]')).toHaveAttribute('data-status', 'passed');
-  await expect(page.getByTestId('progress-count')).toHaveText('1/4');
+  await expect(page.getByTestId('progress-count')).toHaveText('2/4');
   const ms = await waitForPrompt();
   console.log(`navigation to prompt (second visit, browser cache): ${(ms / 1000).toFixed(1)} s`);
 });
@@ -93,7 +112,7 @@ test('Reset lab takes the machine back: a file made before is gone', async () =>
   await expect.poll(terminalText, { timeout: 120_000 }).toContain('STATE-no');
   expect(await terminalText()).not.toContain('STATE-yes');
   // Progress is the learner's record, not the machine's: it stays.
-  await expect(page.getByTestId('progress-count')).toHaveText('1/4');
+  await expect(page.getByTestId('progress-count')).toHaveText('2/4');
 });
 
 test.describe('when the lab cannot start, the panel says why and what to do', () => {

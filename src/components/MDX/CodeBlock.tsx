@@ -46,7 +46,7 @@ export function CodeBlock({ children }: { children?: ReactNode }) {
     return (
       <details className="check-script">
         <summary>How the page checks this step</summary>
-        <pre>
+        <pre tabIndex={0}>
           <code>{text}</code>
         </pre>
       </details>
@@ -56,7 +56,8 @@ export function CodeBlock({ children }: { children?: ReactNode }) {
   return (
     <div className="code-block" data-lang={lang} data-fails={meta.fails || undefined}>
       {meta.fails && <p className="code-note">This command is meant to fail: read its error.</p>}
-      <pre>
+      {meta.interactive && <p className="code-note">This command waits for you: type into the terminal, then leave it as the lesson says.</p>}
+      <pre tabIndex={0}>
         <code>{text}</code>
       </pre>
       <div className="code-actions">
