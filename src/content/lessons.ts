@@ -97,16 +97,18 @@ export function parseLesson(file: string, source: string): Lesson {
   return { ...meta, body, ...parseBlocks(slug, body) };
 }
 
-// The parts of mdast (with MDX's JSX nodes) this module reads.
-interface Node {
+/** The parts of mdast (with MDX's JSX nodes) the lesson reader and the page's remark plugin use. */
+export interface MdxNode {
   type: string;
   name?: string | null;
   lang?: string | null;
   meta?: string | null;
   value?: string;
   attributes?: Array<{ type: string; name: string; value?: unknown }>;
-  children?: Node[];
+  children?: MdxNode[];
+  data?: { hProperties?: Record<string, unknown> };
 }
+type Node = MdxNode;
 
 function attribute(node: Node, name: string): string | undefined {
   const a = node.attributes?.find((x) => x.type === 'mdxJsxAttribute' && x.name === name);

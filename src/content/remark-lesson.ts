@@ -3,17 +3,7 @@
 // <Step> gets its ```sh check block's script as its `check` prop (authors never write that prop:
 // a check is code, reviewed as code).
 import { isRunnableLanguage, parseBlockMeta } from '../lab/lesson-format.ts';
-
-interface Node {
-  type: string;
-  name?: string | null;
-  lang?: string | null;
-  meta?: string | null;
-  value?: string;
-  attributes?: Array<{ type: string; name: string; value?: unknown }>;
-  children?: Node[];
-  data?: { hProperties?: Record<string, unknown> };
-}
+import type { MdxNode as Node } from './lessons.ts';
 
 function visit(node: Node, step?: Node): void {
   if (node.type === 'code') {
