@@ -4,14 +4,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { CRICTL_SRC, HOST_GOARCH, goEnv, lastGoToolchain } from './crictl.ts';
+import { CRICTL_SRC, goEnv, hostGoArch, lastGoToolchain } from './crictl.ts';
 
 const NO_TOOLCHAIN = 'no Go toolchain unpacked in the build cache: run `npm run lab:image` first (npm test does)';
 
 test('crictl: go test (flag parsing, ID matching, output formats, YAML, logs)', () => {
   const tc = lastGoToolchain();
   assert.ok(tc, NO_TOOLCHAIN);
-  const r = spawnSync(tc.go, ['test', '-count=1', '.'], { cwd: CRICTL_SRC, env: goEnv(tc, undefined, HOST_GOARCH), encoding: 'utf8', timeout: 600_000 });
+  const r = spawnSync(tc.go, ['test', '-count=1', '.'], { cwd: CRICTL_SRC, env: goEnv(tc, undefined, hostGoArch()), encoding: 'utf8', timeout: 600_000 });
   assert.equal(r.status, 0, `go test failed:\n${r.stdout}\n${r.stderr}`);
   assert.match(r.stdout, /^ok\s/m);
 });

@@ -19,13 +19,9 @@ export function goArch(debianArch: string): string {
 }
 
 /** The architecture Go builds for when it runs something here (tests, the completion generator). */
-export const HOST_GOARCH = (() => {
-  try {
-    return goArch(hostArch());
-  } catch {
-    return 'amd64';
-  }
-})();
+export function hostGoArch(): string {
+  return goArch(hostArch());
+}
 
 export const CRICTL_SRC = join(IMAGES, 'crictl');
 /** The version the lab's crictl reports as its own (not upstream cri-tools'). */
@@ -76,7 +72,7 @@ export function lastGoToolchain(cache = cacheRoot()): GoToolchain | undefined {
 
 /**
  * Offline, GOPATH mode, static, the compile cache kept in the build cache. GOARCH: 386 for the
- * guest (SSE2: v86 emulates it), HOST_GOARCH for what runs on the host.
+ * guest (SSE2: v86 emulates it), hostGoArch() for what runs on the host.
  */
 export function goEnv(tc: GoToolchain, cache = cacheRoot(), arch = '386'): NodeJS.ProcessEnv {
   return {
@@ -116,11 +112,12 @@ export function buildCrictl(pkgs: ResolvedPackage[], cache: string, guestRoot: s
   // The same source for the host's architecture, only to print the completion script (the command
   // tree does not depend on the architecture).
   const hostBin = join(ensureDir(join(cache, 'go', 'host-bin')), 'crictl');
-  run(tc.go, ['build', '-trimpath', '-ldflags', ldflags, '-o', hostBin, '.'], { cwd: CRICTL_SRC, env: goEnv(tc, cache, HOST_GOARCH) });
+  const host = hostGoArch();
+  run(tc.go, ['build', '-trimpath', '-ldflags', ldflags, '-o', hostBin, '.'], { cwd: CRICTL_SRC, env: goEnv(tc, cache, host) });
   const completion = run(hostBin, ['completion', 'bash']);
   if (!completion.includes('complete ')) throw new BuildError('crictl completion bash printed no completion script');
   writeFileSync(join(ensureDir(join(guestRoot, 'usr/share/bash-completion/completions')), 'crictl'), completion);
   const doc = ensureDir(join(guestRoot, 'usr/local/share/doc/crictl'));
   writeFileSync(join(doc, 'README.md'), readFileSync(join(CRICTL_SRC, 'README.md')));
-  log(`[host] crictl cross-compiled for i386 with ${goVersion} for ${HOST_GOARCH}; completion from a ${HOST_GOARCH} build (${((Date.now() - t) / 1000).toFixed(1)} s)`);
+  log(`[host] crictl cross-compiled for i386 with ${goVersion} for ${host}; completion from a ${host} build (${((Date.now() - t) / 1000).toFixed(1)} s)`);
 }

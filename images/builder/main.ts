@@ -82,9 +82,10 @@ async function main(): Promise<void> {
     return;
   }
   checkHostTools();
+  const host = hostArch();
   const apts = {
     guest: setupApt(join(cache, 'apt'), ['sid', 'bookworm']),
-    host: setupApt(join(cache, `apt-${hostArch()}`), ['sid', 'bookworm'], hostArch()),
+    host: setupApt(join(cache, `apt-${host}`), ['sid', 'bookworm'], host),
   };
   const lockBefore = existsSync(LOCK_PATH) ? readFileSync(LOCK_PATH, 'utf8') : '';
   const pkgs = await resolvePackages(apts, readRecipe(), readLock(), { updateLock });

@@ -85,8 +85,6 @@ export class LabClient {
   /** The shell's prompt marks (OSC 133) in the console output: when a typed command ends. */
   private marks = new PromptMarkScanner((m) => this.onPromptMark(m));
   private commandEndWaiters = new Set<(end: CommandEnd | null) => void>();
-  /** A command typed into the console is running (between its start and end marks). */
-  private shellBusy = false;
   /** Pushes the running start's time limit back (download progress). */
   private extendTimeLimit?: () => void;
 
@@ -303,7 +301,6 @@ export class LabClient {
     useLabStore.getState().set({ status: 'resetting', error: null });
     for (const fn of this.resetListeners) fn();
     // The console's shell is a new one: nothing typed before will end.
-    this.shellBusy = false;
     for (const w of [...this.commandEndWaiters]) w(null);
     try {
       await this.withinTimeLimit(this.ask<'reset'>({ type: 'reset' }), this.resetTimeoutMs, resetTimedOut(this.resetTimeoutMs));
@@ -340,11 +337,6 @@ export class LabClient {
     this.writeConsole(`\x1b[200~${command}\x1b[201~\r`);
   }
 
-  /** Whether a command typed into the console is still running (the shell has not marked its end). */
-  get busy(): boolean {
-    return this.shellBusy;
-  }
-
   /**
    * The end of the next command in the console (its exit status), or null when none ends within
    * `timeoutMs` or the lab is reset first.
@@ -362,9 +354,7 @@ export class LabClient {
   }
 
   private onPromptMark(m: PromptMark): void {
-    if (m.kind === 'C') this.shellBusy = true;
     if (m.kind !== 'D') return;
-    this.shellBusy = false;
     const end: CommandEnd = { exitCode: m.exitCode, atMs: performance.now() };
     useLabStore.getState().set({ lastCommandEndAtMs: Math.round(end.atMs) });
     for (const w of [...this.commandEndWaiters]) w(end);

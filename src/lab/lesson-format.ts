@@ -5,7 +5,7 @@
 //   ```sh                        a command the learner runs (Run types it into the console)
 //   ```sh fails                  a command meant to fail (the tests assert that it does)
 //   ```sh interactive input=exit a command that waits for the learner (the tests type the input
-//                                lines, "\n"-separated with \n, into it)
+//                                into it, line by line; write \n between lines)
 //   ```sh check                  the step's check: runs through the guest agent, never in the
 //                                console; exit 0 = done; the helpers of CHECK_HELPERS are there
 
