@@ -7,6 +7,8 @@ import '@xterm/xterm/css/xterm.css';
 import { lab } from '../lab/lab-client.ts';
 import { useLabStore } from '../lab/lab-store.ts';
 import { resolveTheme, useThemeStore } from '../lab/theme-store.ts';
+import { useLocale, useT } from '../i18n/LocaleProvider.tsx';
+import { duration, lookup } from '../i18n/messages.ts';
 
 const THEMES = {
   dark: { background: '#0f1419', foreground: '#e6e1cf', cursor: '#f29718', selectionBackground: '#3d4f61' },
@@ -22,6 +24,9 @@ export function LabTerminal() {
   const host = useRef<HTMLDivElement>(null);
   const termRef = useRef<Terminal | null>(null);
   const theme = useThemeStore((s) => s.theme);
+  const t = useT();
+  const label = useRef(t('terminal.label'));
+  label.current = t('terminal.label');
 
   useEffect(() => {
     let disposed = false;
@@ -79,7 +84,7 @@ export function LabTerminal() {
       // Screen readers: xterm's own mode, switched below the terminal and remembered.
       cleanups.push(useThemeStore.subscribe((st) => { term.options.screenReaderMode = st.screenReader; }));
       term.options.screenReaderMode = useThemeStore.getState().screenReader;
-      term.textarea?.setAttribute('aria-label', 'Lab terminal (a root shell in the lab machine). Press Shift+Escape to leave it.');
+      term.textarea?.setAttribute('aria-label', label.current);
 
       const decoder = new TextDecoder();
       cleanups.push(lab.onConsole((bytes) => term.write(decoder.decode(bytes, { stream: true }))));
@@ -126,6 +131,10 @@ export function LabTerminal() {
   }, []);
 
   useEffect(() => {
+    termRef.current?.textarea?.setAttribute('aria-label', t('terminal.label'));
+  }, [t]);
+
+  useEffect(() => {
     const apply = () => termRef.current && (termRef.current.options.theme = THEMES[resolveTheme(theme)]);
     apply();
     const mq = matchMedia('(prefers-color-scheme: dark)');
@@ -148,17 +157,16 @@ export function LabTerminal() {
 function SetupFailureNotice() {
   const failure = useLabStore((s) => s.setupFailure);
   const status = useLabStore((s) => s.status);
+  const t = useT();
   if (!failure || status !== 'ready') return null;
   return (
     <div className="callout warning" role="alert" data-testid="setup-failure" style={{ margin: '0.5rem', maxHeight: '40%', overflowY: 'auto' }}>
       <p style={{ margin: '0 0 0.4rem' }}>
-        <strong>
-          This lesson&apos;s setup failed{failure.exitCode === undefined ? '' : ` (exit status ${failure.exitCode})`}: the lab may not be as the lesson expects.
-        </strong>
+        <strong>{failure.exitCode === undefined ? t('lab.setupFailed') : t('lab.setupFailedStatus', { code: failure.exitCode })}</strong>
       </p>
-      {failure.output && <pre className="check-output" aria-label="Setup output">{failure.output}</pre>}
+      {failure.output && <pre className="check-output" aria-label={t('lab.setupOutput')}>{failure.output}</pre>}
       <div className="row" style={{ marginTop: '0.4rem', justifyContent: 'flex-start' }}>
-        <button type="button" className="btn" onClick={() => void lab.reset()}>Reset lab and rerun setup</button>
+        <button type="button" className="btn" onClick={() => void lab.reset()}>{t('lab.resetAndSetup')}</button>
       </div>
     </div>
   );
@@ -171,56 +179,70 @@ function formatMB(bytes: number): string {
 /** What the machine is doing when there is no prompt to show, and what can be done about problems. */
 function LabOverlay() {
   const { status, progress, error } = useLabStore();
+  const t = useT();
+  const locale = useLocale();
   if (status === 'ready') return null;
+  // The catalogue's sentence for the code, in the page's language; the lab's own English message
+  // (with its technical detail) goes under Details.
+  const params = error?.params?.ms !== undefined ? { ...error.params, time: duration(locale, Number(error.params.ms)) } : error?.params;
+  const said = error?.code ? lookup(locale, `error.${error.code}`, params) : undefined;
+  const message = said ?? error?.message.split('\n')[0] ?? t('error.unknown');
+  const hint = (error?.code && lookup(locale, `error.${error.code}.hint`)) || error?.hint;
+  const details = said ? error?.message : error?.message.split('\n').slice(1).join('\n');
   const pct = progress.total ? Math.min(100, (progress.loaded / progress.total) * 100) : 0;
   return (
     <div className="lab-overlay" role={status === 'error' || status === 'hung' ? 'alert' : 'status'} aria-live="polite" data-status={status}>
       {(status === 'idle' || status === 'downloading') && (
         <div className="lab-overlay-box">
-          <p>Downloading the lab machine…</p>
-          <progress max={progress.total || 1} value={progress.loaded} aria-label="Lab machine download" />
+          <p>{t('lab.downloading')}</p>
+          <progress max={progress.total || 1} value={progress.loaded} aria-label={t('lab.downloadLabel')} />
           <p className="muted">
-            {progress.total ? `${formatMB(progress.loaded)} of ${formatMB(progress.total)} (${pct.toFixed(0)}%)` : 'Starting…'}
+            {progress.total ? t('lab.downloadProgress', { loaded: formatMB(progress.loaded), total: formatMB(progress.total), pct: pct.toFixed(0) }) : t('lab.starting')}
           </p>
-          <p className="muted small">The next visit loads it from your browser&apos;s cache.</p>
+          <p className="muted small">{t('lab.cacheNote')}</p>
         </div>
       )}
       {status === 'restoring' && (
         <div className="lab-overlay-box">
-          <p>Restoring the lab machine…</p>
-          <p className="muted small">The emulator resumes a saved Linux: systemd, containerd, and your shell.</p>
+          <p>{t('lab.restoring')}</p>
+          <p className="muted small">{t('lab.restoringNote')}</p>
         </div>
       )}
       {status === 'resetting' && (
         <div className="lab-overlay-box">
-          <p>Resetting the lab…</p>
+          <p>{t('lab.resetting')}</p>
         </div>
       )}
       {status === 'hung' && (
         <div className="lab-overlay-box">
-          <p>The lab machine is not answering.</p>
-          <p className="muted small">It may be busy and come back by itself. If not:</p>
+          <p>{t('lab.hung')}</p>
+          <p className="muted small">{t('lab.hungNote')}</p>
           <div className="row">
-            <button type="button" className="btn btn-primary" onClick={() => void lab.reset()}>Reset lab</button>
-            <button type="button" className="btn" onClick={() => location.reload()}>Reload page</button>
+            <button type="button" className="btn btn-primary" onClick={() => void lab.reset()}>{t('lab.reset')}</button>
+            <button type="button" className="btn" onClick={() => location.reload()}>{t('lab.reload')}</button>
           </div>
         </div>
       )}
       {status === 'error' && error && (
         <div className="lab-overlay-box">
-          <p><strong>{error.message.split('\n')[0]}</strong></p>
-          {error.hint && <p className="muted">{error.hint}</p>}
+          <p><strong>{message}</strong></p>
+          {hint && <p className="muted">{hint}</p>}
           {error.code === 'image-missing' && (
             <p>
-              Build the image on the machine serving this site: <code>npm run lab:image</code>
+              {t('lab.buildImage')} <code>npm run lab:image</code>
             </p>
           )}
-          {error.message.includes('\n') && <pre className="check-output">{error.message.split('\n').slice(1).join('\n')}</pre>}
+          {details && (
+            <details className="error-details" open={!said}>
+              <summary>{t('lab.details')}</summary>
+              <pre className="check-output" lang="en">{details}</pre>
+            </details>
+          )}
           <div className="row">
             {error.code !== 'no-wasm' && error.code !== 'image-missing' && error.code !== 'stale-image' && (
-              <button type="button" className="btn btn-primary" onClick={() => void lab.reset()}>Reset lab</button>
+              <button type="button" className="btn btn-primary" onClick={() => void lab.reset()}>{t('lab.reset')}</button>
             )}
-            <button type="button" className="btn" onClick={() => location.reload()}>Reload page</button>
+            <button type="button" className="btn" onClick={() => location.reload()}>{t('lab.reload')}</button>
           </div>
         </div>
       )}

@@ -7,6 +7,7 @@ import { useThemeStore } from '../lab/theme-store.ts';
 import { progressStore } from '../lab/progress.ts';
 import { LabTerminal } from './LabTerminal.tsx';
 import { TopBar, type LessonLink } from './TopBar.tsx';
+import { useT } from '../i18n/LocaleProvider.tsx';
 
 const SPLIT_KEY = 'runtime-lab:split';
 const NARROW = '(max-width: 860px)';
@@ -16,6 +17,7 @@ export function LessonWorkspace({ lessons, current, setup, children }: { lessons
   const [narrow, setNarrow] = useState(false);
   const [tab, setTab] = useState<'lesson' | 'lab'>('lesson');
   const main = useRef<HTMLDivElement>(null);
+  const t = useT();
 
   useEffect(() => {
     void progressStore.persist.rehydrate();
@@ -66,14 +68,14 @@ export function LessonWorkspace({ lessons, current, setup, children }: { lessons
 
   return (
     <div className="workspace">
-      <a href="#lab" className="skip-link">Skip to the lab terminal</a>
+      <a href="#lab" className="skip-link">{t('lesson.skipToLab')}</a>
       <TopBar lessons={lessons} current={current} />
       {narrow && (
-        <div className="tabs" role="tablist" aria-label="Lesson or lab">
-          {(['lesson', 'lab'] as const).map((t) => (
-            <button key={t} type="button" role="tab" id={`tab-${t}`} aria-controls={t} aria-selected={tab === t} tabIndex={tab === t ? 0 : -1} className="tab" onClick={() => setTab(t)}
+        <div className="tabs" role="tablist" aria-label={t('lesson.tabs')}>
+          {(['lesson', 'lab'] as const).map((name) => (
+            <button key={name} type="button" role="tab" id={`tab-${name}`} aria-controls={name} aria-selected={tab === name} tabIndex={tab === name ? 0 : -1} className="tab" onClick={() => setTab(name)}
               onKeyDown={(e) => { if (e.key === 'ArrowLeft' || e.key === 'ArrowRight') { const next = tab === 'lesson' ? 'lab' : 'lesson'; setTab(next); document.getElementById(`tab-${next}`)?.focus(); } }}>
-              {t === 'lesson' ? 'Lesson' : 'Lab'}
+              {t(name === 'lesson' ? 'lesson.tabLesson' : 'lesson.tabLab')}
             </button>
           ))}
         </div>
@@ -83,15 +85,14 @@ export function LessonWorkspace({ lessons, current, setup, children }: { lessons
           <article className="lesson">{children}</article>
         </main>
         {!narrow && (
-          <div className="splitter" role="separator" aria-orientation="vertical" aria-label="Resize lesson and lab" aria-valuemin={20} aria-valuemax={80} aria-valuenow={Math.round(split)} tabIndex={0} onPointerDown={startDrag} onKeyDown={onKey} />
+          <div className="splitter" role="separator" aria-orientation="vertical" aria-label={t('lesson.resize')} aria-valuemin={20} aria-valuemax={80} aria-valuenow={Math.round(split)} tabIndex={0} onPointerDown={startDrag} onKeyDown={onKey} />
         )}
         {/* The lab stays mounted when its tab is hidden: the machine and terminal keep running. */}
-        <section id="lab" className="lab-panel" aria-label="Lab" hidden={narrow && tab !== 'lab'} role={narrow ? 'tabpanel' : undefined}>
-          <h2 className="lab-panel-heading visually-hidden" tabIndex={-1}>Lab terminal</h2>
+        <section id="lab" className="lab-panel" aria-label={t('lesson.labRegion')} hidden={narrow && tab !== 'lab'} role={narrow ? 'tabpanel' : undefined}>
+          <h2 className="lab-panel-heading visually-hidden" tabIndex={-1}>{t('lesson.labHeading')}</h2>
           <LabTerminal />
           <p className="lab-help muted small">
-            Click the terminal or press Tab to type. Shift+Escape leaves it. Select text to copy it; Ctrl+Shift+C and
-            Ctrl+Shift+V copy and paste. <ScreenReaderSwitch />
+            {t('lesson.labHelp')} <ScreenReaderSwitch />
           </p>
         </section>
       </div>
@@ -103,9 +104,10 @@ export function LessonWorkspace({ lessons, current, setup, children }: { lessons
 function ScreenReaderSwitch() {
   const on = useThemeStore((s) => s.screenReader);
   const set = useThemeStore((s) => s.setScreenReader);
+  const t = useT();
   return (
     <label className="screen-reader-switch">
-      <input type="checkbox" checked={on} onChange={(e) => set(e.target.checked)} /> Screen reader mode
+      <input type="checkbox" checked={on} onChange={(e) => set(e.target.checked)} /> {t('lesson.screenReader')}
     </label>
   );
 }

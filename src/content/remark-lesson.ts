@@ -1,22 +1,53 @@
-// Compiling a lesson for the page (build time): each fenced block keeps its info-string words
-// (check, fails, interactive) as a data-meta attribute for the CodeBlock component, and each
-// <Step> gets its ```sh check block's script as its `check` prop (authors never write that prop:
-// a check is code, reviewed as code).
-import { isRunnableLanguage, parseBlockMeta } from '../lab/lesson-format.ts';
-import type { MdxNode as Node } from './lessons.ts';
+// Compiling one language's prose of a lesson for the page (build time):
+// - each <Command id /> becomes the fenced sh block of lesson.yaml's command, its kind (fails,
+//   interactive) in a data-meta attribute for the CodeBlock component;
+// - each <Step> gets its check from lesson.yaml as its `check` prop (shown folded, run by the page);
+// - each ## and ### heading gets an id, so search results and links can jump to the section.
+import { blockMeta } from '../lab/lesson-format.ts';
+import { attribute, isJsx, type Lesson, type MdxNode as Node } from './lessons.ts';
 
-function visit(node: Node, step?: Node): void {
-  if (node.type === 'code') {
-    if (node.meta) node.data = { ...node.data, hProperties: { ...node.data?.hProperties, 'data-meta': node.meta } };
-    if (step && isRunnableLanguage(node.lang) && parseBlockMeta(node.meta).check) {
-      step.attributes = [...(step.attributes ?? []), { type: 'mdxJsxAttribute', name: 'check', value: (node.value ?? '').trim() }];
-    }
-    return;
-  }
-  const isStep = (node.type === 'mdxJsxFlowElement' || node.type === 'mdxJsxTextElement') && node.name === 'Step';
-  for (const c of node.children ?? []) visit(c, isStep ? node : step);
+function textOf(node: Node): string {
+  return node.value ?? (node.children ?? []).map(textOf).join('');
 }
 
-export function remarkLesson() {
-  return (tree: Node) => visit(tree);
+/** A heading's id: its words, lower-case, joined by dashes (CJK characters kept as they are). */
+export function headingId(text: string): string {
+  return (
+    text
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}\s-]/gu, '')
+      .trim()
+      .replace(/\s+/g, '-') || 'section'
+  );
+}
+
+export function remarkLesson({ lesson }: { lesson: Pick<Lesson, 'commands' | 'steps'> }) {
+  return (tree: Node) => {
+    const used = new Map<string, number>();
+    const visit = (node: Node) => {
+      const children = node.children ?? [];
+      for (let i = 0; i < children.length; i++) {
+        const c = children[i];
+        if (isJsx(c, 'Command')) {
+          const cmd = lesson.commands[attribute(c, 'id') ?? ''];
+          if (!cmd) throw new Error(`<Command id="${attribute(c, 'id')}"> names no command of lesson.yaml`);
+          const meta = blockMeta(cmd);
+          children[i] = { type: 'code', lang: 'sh', meta: meta || null, value: cmd.code, data: meta ? { hProperties: { 'data-meta': meta } } : undefined };
+          continue;
+        }
+        if (isJsx(c, 'Step')) {
+          const step = lesson.steps.find((s) => s.id === attribute(c, 'id'));
+          if (step) c.attributes = [...(c.attributes ?? []).filter((a) => a.name !== 'check'), { type: 'mdxJsxAttribute', name: 'check', value: step.check }];
+        }
+        if (c.type === 'heading' && (c.depth === 2 || c.depth === 3)) {
+          const base = headingId(textOf(c));
+          const n = used.get(base) ?? 0;
+          used.set(base, n + 1);
+          c.data = { ...c.data, hProperties: { ...c.data?.hProperties, id: n ? `${base}-${n + 1}` : base } };
+        }
+        visit(c);
+      }
+    };
+    visit(tree);
+  };
 }

@@ -3,11 +3,12 @@
 // the outcome: passed steps in the persisted progress store, the rest in the check store.
 import type { LessonStep } from '../content/lessons.ts';
 import { lab, type LabClient } from './lab-client.ts';
-import { checkFailureText, checkScript } from './lesson-format.ts';
+import { checkScript } from './lesson-format.ts';
+import { outcomeOf } from './check-messages.ts';
 import { checkKey, useCheckStore } from './check-store.ts';
 import { progressStore } from './progress.ts';
 
-const CHECK_TIMEOUT_MS = 120_000;
+export const CHECK_TIMEOUT_MS = 120_000;
 
 /** What a check needs of the lab (the page's client unless a test passes another). */
 export type CheckRunner = Pick<LabClient, 'whenReady' | 'exec'>;
@@ -28,12 +29,12 @@ export async function runCheck(lesson: string, step: Pick<LessonStep, 'id' | 'ch
       return true;
     }
     if (quiet) return false;
-    setCheck(key, { state: 'failed', output: checkFailureText(r.exitCode, r.stdout, r.stderr) });
+    setCheck(key, { state: 'failed', outcome: outcomeOf(r.exitCode, r.stdout, r.stderr) });
   } catch (e) {
     if (quiet) return false;
     // A timed-out check is named by what the learner sees (the step), not by the script with its helpers.
-    const timedOut = (e as { code?: string }).code === 'exec-timeout';
-    setCheck(key, { state: 'failed', output: timedOut ? `The check did not finish within ${CHECK_TIMEOUT_MS / 1000} s; the machine may be busy. Press Check to try again.` : (e as Error).message });
+    const err = e as { code?: string; message?: string };
+    setCheck(key, { state: 'failed', outcome: err.code === 'exec-timeout' ? { kind: 'timeout', seconds: CHECK_TIMEOUT_MS / 1000 } : { kind: 'error', code: err.code, message: err.message ?? String(e) } });
   }
   return false;
 }

@@ -39,12 +39,14 @@ const inWords = (ms: number) => (ms >= 60_000 ? `${ms / 60_000} minute${ms === 6
 
 const startTimedOut = (ms: number): LabProblem => ({
   code: 'start-timeout',
+  params: { ms },
   message: `The lab machine did not finish starting: nothing happened for ${inWords(ms)}.`,
   hint: 'Check the connection (or the file server) and reload the page.',
 });
 
 const resetTimedOut = (ms: number): LabProblem => ({
   code: 'reset-timeout',
+  params: { ms },
   message: `The lab did not come back within ${inWords(ms)} of the reset.`,
   hint: 'Reload the page to start a fresh machine (your lesson progress is kept).',
 });

@@ -12,9 +12,13 @@ export type LabStatus =
   | 'error'; // could not start: see error
 
 export interface LabProblem {
+  /** In English, with the technical detail (shown as details under the catalogue's sentence for the code). */
   message: string;
   hint?: string;
+  /** The page says it in the learner's language from the catalogue's error.<code> (src/i18n). */
   code?: string;
+  /** Figures for the catalogue's sentence ({time}, ...). */
+  params?: Record<string, string | number>;
 }
 
 /** The lesson's setup script failed: the lab may not be as the lesson expects. */
@@ -46,13 +50,3 @@ export const useLabStore = create<LabState>()((set) => ({
   setupFailure: null,
   set: (patch) => set(patch),
 }));
-
-export const STATUS_LABEL: Record<LabStatus, string> = {
-  idle: 'Starting',
-  downloading: 'Downloading',
-  restoring: 'Restoring',
-  ready: 'Ready',
-  resetting: 'Resetting',
-  hung: 'Not answering',
-  error: 'Failed',
-};

@@ -1,124 +1,151 @@
-// Lesson 1 in a real browser against the real lab machine: prompt, Run, check, progress across a
-// reload, and Reset.
+// Lesson 1 in a real browser against the real lab machine, once per language: prompt, Run, check,
+// a failed check's sentence in the page's language, progress across a reload, and Reset. Then,
+// once, the lab's limits (a 50 MB output, a machine that stops answering) and its errors.
 import { expect, test, type Page } from '@playwright/test';
+import { LOCALES, type Locale } from '../../src/i18n/locales.ts';
+import { translator } from '../../src/i18n/messages.ts';
 
-const LESSON = '/lessons/meet-the-lab/';
 const PROMPT_TIMEOUT = 4 * 60_000;
+const lessonPath = (locale: Locale) => `/${locale}/lessons/meet-the-lab/`;
+const HEADING: Record<Locale, string> = { en: 'Meet the lab', zh: '认识实验环境' };
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-test.describe.configure({ mode: 'serial' });
-
-let page: Page;
-test.beforeAll(async ({ browser }) => {
-  page = await browser.newPage();
-  page.on('pageerror', (e) => console.log(`[page error] ${e.message}`));
-  page.on('console', (m) => m.type() === 'error' && console.log(`[console] ${m.text()}`));
-});
-test.afterAll(async () => page?.close());
-// On failure, the terminal's text says more than a screenshot of a canvas.
-test.afterEach(async ({}, info) => {
-  if (info.status !== info.expectedStatus && page && !page.isClosed()) {
-    await info.attach('terminal.txt', { body: await terminalText().catch((e) => String(e)), contentType: 'text/plain' });
-  }
-});
-
-const terminalText = () => page.evaluate(() => (globalThis as unknown as { __runtimeLab?: { terminalText(): string } }).__runtimeLab?.terminalText() ?? '');
+const terminalText = (page: Page) => page.evaluate(() => (globalThis as unknown as { __runtimeLab?: { terminalText(): string } }).__runtimeLab?.terminalText() ?? '');
 
 /** Waits for a shell prompt in the terminal and returns navigation-to-prompt in ms. */
-async function waitForPrompt(): Promise<number> {
-  await expect(page.getByTestId('lab-status')).toHaveText(/Ready/, { timeout: PROMPT_TIMEOUT });
-  await expect.poll(terminalText, { timeout: PROMPT_TIMEOUT, message: 'a root prompt in the terminal' }).toMatch(/root@[^\n]*# ?$|# $/m);
+async function waitForPrompt(page: Page, locale: Locale): Promise<number> {
+  const t = translator(locale);
+  await expect(page.getByTestId('lab-status')).toHaveText(new RegExp(escape(t('status.ready'))), { timeout: PROMPT_TIMEOUT });
+  await expect.poll(() => terminalText(page), { timeout: PROMPT_TIMEOUT, message: 'a root prompt in the terminal' }).toMatch(/root@[^\n]*# ?$|# $/m);
   // The page's own figure: performance.now() when the first console bytes arrived after ready.
   return page.evaluate(() => (globalThis as unknown as { __runtimeLab: { promptAtMs(): number } }).__runtimeLab.promptAtMs());
 }
 
 /** Types into the terminal as a learner would. */
-async function typeInTerminal(line: string) {
+async function typeInTerminal(page: Page, line: string) {
   await page.locator('.lab-terminal').click();
   await page.keyboard.type(line);
   await page.keyboard.press('Enter');
 }
 
-test('lesson 1 opens beside the lab, and the prompt comes', async () => {
-  await page.goto(LESSON);
-  await expect(page.getByRole('heading', { level: 1, name: 'Meet the lab' })).toBeVisible();
-  await expect(page.locator('[data-step]')).toHaveCount(4);
-  await expect(page.locator('[data-step="pid1"]')).toHaveAttribute('data-status', 'pending');
-  const ms = await waitForPrompt();
-  console.log(`navigation to prompt (first visit): ${(ms / 1000).toFixed(1)} s`);
-  await page.screenshot({ path: 'test-results/lesson-page.png', fullPage: false });
-});
+function watch(page: Page) {
+  page.on('pageerror', (e) => console.log(`[page error] ${e.message}`));
+  page.on('console', (m) => m.type() === 'error' && console.log(`[console] ${m.text()}`));
+}
 
-test('Run types the step into the terminal, its output shows, and its check passes', async () => {
-  const step = page.locator('[data-step="pid1"]');
-  await step.getByRole('button', { name: /^Run:/ }).click();
-  await expect.poll(terminalText, { timeout: 120_000 }).toMatch(/^\s*1 systemd /m);
-  // The page checks once, when the shell marks the command's end: the pass follows within a second.
-  const passedAt = await page.waitForFunction(() => document.querySelector('[data-step="pid1"]')?.getAttribute('data-status') === 'passed' && performance.now(), undefined, { timeout: 180_000, polling: 'raf' });
-  const endedAt = await page.evaluate(() => (globalThis as unknown as { __runtimeLab: { lastCommandEndAtMs(): number | null } }).__runtimeLab.lastCommandEndAtMs());
-  expect(endedAt, 'the shell marked the end of the command').not.toBeNull();
-  const lag = (await passedAt.jsonValue()) as number - endedAt!;
-  console.log(`check passed ${Math.round(lag)} ms after the command ended`);
-  expect(lag).toBeLessThan(1000);
-  await expect(step).toHaveAttribute('data-status', 'passed');
-  await expect(page.getByTestId('progress-count')).toHaveText('1/4');
-  await page.screenshot({ path: 'test-results/lesson-step-passed.png' });
-});
+for (const locale of LOCALES) {
+  test.describe(`lesson 1 in ${locale}`, () => {
+    test.describe.configure({ mode: 'serial' });
+    const t = translator(locale);
+    let page: Page;
+    test.beforeAll(async ({ browser }) => {
+      page = await browser.newPage({ locale: locale === 'zh' ? 'zh-CN' : 'en-GB' });
+      watch(page);
+    });
+    test.afterAll(async () => page?.close());
+    // On failure, the terminal's text says more than a screenshot of a canvas.
+    test.afterEach(async ({}, info) => {
+      if (info.status !== info.expectedStatus && page && !page.isClosed()) {
+        await info.attach('terminal.txt', { body: await terminalText(page).catch((e) => String(e)), contentType: 'text/plain' });
+      }
+    });
 
-test('a check that fails says in a sentence what is missing', async () => {
-  const step = page.locator('[data-step="run"]');
-  await step.getByRole('button', { name: 'Check', exact: true }).click();
-  await expect(step).toHaveAttribute('data-status', 'failed', { timeout: 120_000 });
-  await expect(step.locator('.check-output')).toContainText('There is no container called hello');
-  await expect(step.locator('.check-output')).not.toContainText('exit status');
-});
+    test('opens beside the lab, in its language, and the prompt comes', async () => {
+      await page.goto(lessonPath(locale));
+      await expect(page.locator('html')).toHaveAttribute('lang', locale === 'zh' ? 'zh-CN' : 'en');
+      await expect(page.getByRole('heading', { level: 1, name: HEADING[locale] })).toBeVisible();
+      await expect(page.getByTestId('untranslated')).toHaveCount(0);
+      await expect(page.locator('[data-step]')).toHaveCount(4);
+      await expect(page.locator('[data-step="pid1"]')).toHaveAttribute('data-status', 'pending');
+      const ms = await waitForPrompt(page, locale);
+      console.log(`[${locale}] navigation to prompt (first visit): ${(ms / 1000).toFixed(1)} s`);
+    });
 
-test('a command printing 50 MB comes back cut at 1 MiB with a flag, and the lab stays usable', async () => {
-  const r = await page.evaluate(() => (globalThis as unknown as { __runtimeLab: { exec(s: string): Promise<{ exitCode: number; stdout: string; truncated?: { stdout: boolean } }> } }).__runtimeLab
-    .exec('head -c 50000000 /dev/zero | tr "\\0" x').then((x) => ({ exitCode: x.exitCode, length: x.stdout.length, truncated: x.truncated })));
-  expect(r).toEqual({ exitCode: 0, length: 1024 * 1024, truncated: { stdout: true, stderr: false } });
-  await typeInTerminal('echo "STILL-$((20+22))"');
-  await expect.poll(terminalText, { timeout: 120_000 }).toContain('STILL-42');
-});
+    test('Run types the step into the terminal, its output shows, and its check passes', async () => {
+      const step = page.locator('[data-step="pid1"]');
+      await step.getByRole('button', { name: new RegExp(`^${escape(t('code.runLabel', { command: 'ps' }))}`) }).click();
+      await expect.poll(() => terminalText(page), { timeout: 120_000 }).toMatch(/^\s*1 systemd /m);
+      // The page checks once, when the shell marks the command's end: the pass follows within a second.
+      const passedAt = await page.waitForFunction(() => document.querySelector('[data-step="pid1"]')?.getAttribute('data-status') === 'passed' && performance.now(), undefined, { timeout: 180_000, polling: 'raf' });
+      const endedAt = await page.evaluate(() => (globalThis as unknown as { __runtimeLab: { lastCommandEndAtMs(): number | null } }).__runtimeLab.lastCommandEndAtMs());
+      expect(endedAt, 'the shell marked the end of the command').not.toBeNull();
+      const lag = ((await passedAt.jsonValue()) as number) - endedAt!;
+      console.log(`[${locale}] check passed ${Math.round(lag)} ms after the command ended`);
+      expect(lag).toBeLessThan(1000);
+      await expect(step).toHaveAttribute('data-status', 'passed');
+      await expect(step.locator('.step-status')).toHaveText(t('step.passed'));
+      await expect(page.getByTestId('progress-count')).toHaveText('1/4');
+      await step.scrollIntoViewIfNeeded();
+      await page.screenshot({ path: `test-results/lesson-${locale}-step-passed.png` });
+    });
 
-test('the lab stops answering, comes back, and a check then passes', async () => {
-  // The agent goes away for a while (as when the guest is overloaded), then returns.
-  await typeInTerminal('systemctl stop lab-agent; sleep 50; systemctl start lab-agent');
-  await expect(page.getByTestId('lab-status')).toHaveText(/Not answering/, { timeout: 90_000 });
-  await expect(page.getByTestId('lab-status')).toHaveText(/Ready/, { timeout: 120_000 });
-  const step = page.locator('[data-step="tag"]');
-  await expect(step).toHaveAttribute('data-status', 'pending');
-  await step.getByRole('button', { name: /^Run: ctr images tag/ }).click();
-  await expect(step).toHaveAttribute('data-status', 'passed', { timeout: 180_000 });
-});
+    test("a check that fails says in a sentence, in the page's language, what is missing", async () => {
+      const step = page.locator('[data-step="run"]');
+      await step.getByRole('button', { name: t('step.check'), exact: true }).click();
+      await expect(step).toHaveAttribute('data-status', 'failed', { timeout: 120_000 });
+      await expect(step.locator('.check-output')).toHaveText(t('check.container-missing').replace('{1}', 'hello').replace('{2}', 'default'));
+    });
 
-test('progress survives a reload', async () => {
-  await page.reload();
-  await expect(page.locator('[data-step="pid1"]')).toHaveAttribute('data-status', 'passed');
-  await expect(page.getByTestId('progress-count')).toHaveText('2/4');
-  const ms = await waitForPrompt();
-  console.log(`navigation to prompt (second visit, browser cache): ${(ms / 1000).toFixed(1)} s`);
-});
+    test('progress survives a reload', async () => {
+      await page.reload();
+      await expect(page.locator('[data-step="pid1"]')).toHaveAttribute('data-status', 'passed');
+      await expect(page.getByTestId('progress-count')).toHaveText('1/4');
+      const ms = await waitForPrompt(page, locale);
+      console.log(`[${locale}] navigation to prompt (second visit, browser cache): ${(ms / 1000).toFixed(1)} s`);
+    });
 
-test('Reset lab takes the machine back: a file made before is gone', async () => {
-  const probe = 'echo "STATE-$(test -e /root/made-before-reset && echo yes || echo no)"';
-  await typeInTerminal('touch /root/made-before-reset');
-  await typeInTerminal(probe);
-  await expect.poll(terminalText, { timeout: 120_000 }).toContain('STATE-yes');
+    test('Reset lab takes the machine back: a file made before is gone', async () => {
+      const probe = 'echo "STATE-$(test -e /root/made-before-reset && echo yes || echo no)"';
+      await typeInTerminal(page, 'touch /root/made-before-reset');
+      await typeInTerminal(page, probe);
+      await expect.poll(() => terminalText(page), { timeout: 120_000 }).toContain('STATE-yes');
 
-  await page.getByRole('button', { name: 'Reset lab' }).click();
-  await expect(page.getByTestId('lab-status')).toHaveText(/Resetting|Ready/);
-  await waitForPrompt();
-  await typeInTerminal(probe);
-  await expect.poll(terminalText, { timeout: 120_000 }).toContain('STATE-no');
-  expect(await terminalText()).not.toContain('STATE-yes');
-  // Progress is the learner's record, not the machine's: it stays.
-  await expect(page.getByTestId('progress-count')).toHaveText('2/4');
+      await page.getByRole('button', { name: t('topbar.reset'), exact: true }).click();
+      await waitForPrompt(page, locale);
+      await typeInTerminal(page, probe);
+      await expect.poll(() => terminalText(page), { timeout: 120_000 }).toContain('STATE-no');
+      expect(await terminalText(page)).not.toContain('STATE-yes');
+      // Progress is the learner's record, not the machine's: it stays.
+      await expect(page.getByTestId('progress-count')).toHaveText('1/4');
+    });
+  });
+}
+
+test.describe("the lab's limits", () => {
+  test.describe.configure({ mode: 'serial' });
+  let page: Page;
+  test.beforeAll(async ({ browser }) => {
+    page = await browser.newPage();
+    watch(page);
+    await page.goto(lessonPath('en'));
+    await waitForPrompt(page, 'en');
+  });
+  test.afterAll(async () => page?.close());
+
+  test('a command printing 50 MB comes back cut at 1 MiB with a flag, and the lab stays usable', async () => {
+    const r = await page.evaluate(() => (globalThis as unknown as { __runtimeLab: { exec(s: string): Promise<{ exitCode: number; stdout: string; truncated?: { stdout: boolean } }> } }).__runtimeLab
+      .exec('head -c 50000000 /dev/zero | tr "\\0" x').then((x) => ({ exitCode: x.exitCode, length: x.stdout.length, truncated: x.truncated })));
+    expect(r).toEqual({ exitCode: 0, length: 1024 * 1024, truncated: { stdout: true, stderr: false } });
+    await typeInTerminal(page, 'echo "STILL-$((20+22))"');
+    await expect.poll(() => terminalText(page), { timeout: 120_000 }).toContain('STILL-42');
+  });
+
+  test('the lab stops answering, comes back, and a check then passes', async () => {
+    // The agent goes away for a while (as when the guest is overloaded), then returns.
+    await typeInTerminal(page, 'systemctl stop lab-agent; sleep 50; systemctl start lab-agent');
+    await expect(page.getByTestId('lab-status')).toHaveText(/Not answering/, { timeout: 90_000 });
+    await expect(page.getByTestId('lab-status')).toHaveText(/Ready/, { timeout: 120_000 });
+    const step = page.locator('[data-step="tag"]');
+    await expect(step).toHaveAttribute('data-status', 'pending');
+    await step.getByRole('button', { name: /^Run: ctr images tag/ }).click();
+    await expect(step).toHaveAttribute('data-status', 'passed', { timeout: 180_000 });
+  });
 });
 
 test.describe('when the lab cannot start, the panel says why and what to do', () => {
   test('the VM files are missing: it names the command that builds them', async ({ page }) => {
     await page.route('**/vm/manifest.json', (r) => r.fulfill({ status: 404, body: 'not found' }));
-    await page.goto(LESSON);
+    await page.goto(lessonPath('en'));
     await expect(page.getByTestId('lab-status')).toHaveText(/Failed/);
     await expect(page.locator('.lab-overlay')).toContainText('npm run lab:image');
     await expect(page.locator('.lab-overlay').getByRole('button', { name: 'Reload page' })).toBeVisible();
@@ -129,17 +156,21 @@ test.describe('when the lab cannot start, the panel says why and what to do', ()
     const manifest = await (await request.get('/vm/manifest.json')).json();
     manifest.files.state.sha256 = '0'.repeat(64);
     await page.route('**/vm/manifest.json', (r) => r.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(manifest) }));
-    await page.goto(LESSON);
+    await page.goto(lessonPath('en'));
     await expect(page.getByTestId('lab-status')).toHaveText(/Failed/, { timeout: 120_000 });
     await expect(page.locator('.lab-overlay')).toContainText('The lab files are from another build');
+    await page.locator('.lab-overlay summary').click();
     await expect(page.locator('.lab-overlay')).toContainText('state.bin.zst does not match the lab manifest');
   });
 
-  test('no WebAssembly: it says so', async ({ page }) => {
-    await page.addInitScript(() => {
-      delete (globalThis as { WebAssembly?: unknown }).WebAssembly;
+  for (const locale of LOCALES) {
+    test(`no WebAssembly: it says so (${locale})`, async ({ page }) => {
+      await page.addInitScript(() => {
+        delete (globalThis as { WebAssembly?: unknown }).WebAssembly;
+      });
+      await page.goto(lessonPath(locale));
+      await expect(page.locator('.lab-overlay')).toContainText(translator(locale)('error.no-wasm'));
+      await expect(page.locator('.lab-overlay')).toContainText(translator(locale)('error.no-wasm.hint'));
     });
-    await page.goto(LESSON);
-    await expect(page.locator('.lab-overlay')).toContainText('WebAssembly');
-  });
+  }
 });

@@ -2,7 +2,7 @@
 // lesson's setup, each runnable block is typed into the learner's console (hvc0) exactly as Run
 // types it, in document order, and the shell's end-of-command mark gives its exit status. Each
 // step's check fails before its blocks (saying in a sentence what is missing) and passes after;
-// blocks meant to fail fail; at the end no task or container is left behind. Each lesson's time
+// blocks meant to fail fail; each failure a check reports has a sentence in every language; at the end no task or container is left behind. Each lesson's time
 // is reported.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,7 +10,11 @@ import { startLab } from '../../src/vm/node.ts';
 import type { LabMachine } from '../../src/vm/machine.ts';
 import { loadLessons } from '../../src/content/load.ts';
 import type { LessonBlock } from '../../src/content/lessons.ts';
-import { CHECK_SENTENCE, checkScript } from '../../src/lab/lesson-format.ts';
+import { checkScript } from '../../src/lab/lesson-format.ts';
+import { describeFailure, parseCheckFailures } from '../../src/lab/check-messages.ts';
+import { lookup } from '../../src/i18n/messages.ts';
+import { LOCALES } from '../../src/i18n/locales.ts';
+import { lessonText } from '../../src/content/localized.ts';
 import { PromptMarkScanner } from '../../src/lab/prompt-marks.ts';
 
 // `npm run test:lesson -- <id>` runs one lesson (LAB_LESSON=<id>).
@@ -95,7 +99,16 @@ for (const lesson of lessons) {
         if (step) {
           const r = await check(step.check);
           assert.notEqual(r.exitCode, 0, `the check of "${step.id}" passed before its commands ran`);
-          assert.ok(`${r.stdout}${r.stderr}`.includes(CHECK_SENTENCE), `the failed check of "${step.id}" says no sentence of what is missing:\n${r.stdout}${r.stderr}`);
+          const failures = parseCheckFailures(r.stdout, r.stderr);
+          assert.ok(failures.length, `the failed check of "${step.id}" says nothing of what is missing (no ✗ line from a helper or fail):\n${r.stdout}${r.stderr}`);
+          for (const locale of LOCALES) {
+            const messages = lessonText(lesson, locale).messages;
+            for (const f of failures) {
+              const known = messages[f.code] ?? lookup(locale, `check.${f.code}`);
+              assert.ok(known, `the check of "${step.id}" reports "${f.code}", which has no sentence in ${locale} (add it to the lesson's messages)`);
+            }
+            if (locale === 'en') process.stdout.write(`#   ${step.id} before: ${failures.map((f) => describeFailure(f, messages, (c) => lookup('en', `check.${c}`))).join(' / ')}\n`);
+          }
         }
         for (const b of g.blocks) {
           const code = await typeBlock(b);

@@ -1,12 +1,12 @@
 'use client';
-// A fenced code block. Shell blocks get Run (types the command into the lab terminal and presses
-// Enter) and every block gets Copy. A step's check block is shown folded, as what the page runs to
-// check the step; a block meant to fail says so.
+// A fenced code block. Shell blocks (a lesson's commands) get Run, which types the command into the
+// lab terminal and presses Enter; every block gets Copy. A command meant to fail says so.
 import { Children, isValidElement, useContext, useState, type ReactElement, type ReactNode } from 'react';
 import { isRunnableLanguage, parseBlockMeta } from '../../lab/lesson-format.ts';
 import { lab } from '../../lab/lab-client.ts';
 import { useLabStore } from '../../lab/lab-store.ts';
 import { StepContext } from './StepContext.tsx';
+import { useT } from '../../i18n/LocaleProvider.tsx';
 
 function textOf(node: ReactNode): string {
   if (typeof node === 'string' || typeof node === 'number') return String(node);
@@ -20,7 +20,8 @@ export function CodeBlock({ children }: { children?: ReactNode }) {
   const lang = /language-(\S+)/.exec(code?.props.className ?? '')?.[1];
   const text = textOf(code?.props.children ?? children).replace(/\n$/, '');
   const meta = parseBlockMeta(code?.props['data-meta']);
-  const runnable = isRunnableLanguage(lang) && !meta.check;
+  const runnable = isRunnableLanguage(lang);
+  const t = useT();
   const ready = useLabStore((s) => s.status === 'ready');
   const step = useContext(StepContext);
   const [copied, setCopied] = useState(false);
@@ -42,32 +43,21 @@ export function CodeBlock({ children }: { children?: ReactNode }) {
     setTimeout(() => setCopied(false), 1500);
   };
 
-  if (meta.check) {
-    return (
-      <details className="check-script">
-        <summary>How the page checks this step</summary>
-        <pre tabIndex={0}>
-          <code>{text}</code>
-        </pre>
-      </details>
-    );
-  }
-
   return (
     <div className="code-block" data-lang={lang} data-fails={meta.fails || undefined}>
-      {meta.fails && <p className="code-note">This command is meant to fail: read its error.</p>}
-      {meta.interactive && <p className="code-note">This command waits for you: type into the terminal, then leave it as the lesson says.</p>}
+      {meta.fails && <p className="code-note">{t('code.fails')}</p>}
+      {meta.interactive && <p className="code-note">{t('code.interactive')}</p>}
       <pre tabIndex={0}>
         <code>{text}</code>
       </pre>
       <div className="code-actions">
         {runnable && (
-          <button type="button" className="btn btn-primary" onClick={run} disabled={!ready} title={ready ? 'Type this into the lab terminal and press Enter' : 'The lab is not ready yet'} aria-label={`Run: ${text.split('\n')[0]}`}>
-            Run
+          <button type="button" className="btn btn-primary" onClick={run} disabled={!ready} title={ready ? t('code.runTitle') : t('code.notReady')} aria-label={t('code.runLabel', { command: text.split('\n')[0] })}>
+            {t('code.run')}
           </button>
         )}
-        <button type="button" className="btn" onClick={copy} aria-label={`Copy: ${text.split('\n')[0]}`}>
-          {copied ? 'Copied' : 'Copy'}
+        <button type="button" className="btn" onClick={copy} aria-label={t('code.copyLabel', { command: text.split('\n')[0] })}>
+          {copied ? t('code.copied') : t('code.copy')}
         </button>
       </div>
     </div>

@@ -1,43 +1,48 @@
 # Runtime Lab check helpers: sourced (by bash) before every step check. A check passes when it exits
-# 0. A helper that does not find what it expects prints one sentence for the learner, marked "✗ ",
-# and ends the check with status 1; the page shows that sentence under the step.
+# 0. A helper that does not find what it expects prints one line for the page, "✗", a code and its
+# arguments separated by tabs, and ends the check with status 1. The page turns the code into a
+# sentence in the learner's language (src/lab/check-messages.ts): the helpers' codes are in the
+# site's catalogue, a lesson's own codes in its MDX's `messages`.
 
-fail() { # sentence...
-	printf '✗ %s\n' "$*"
+fail() { # code [args...]
+	local IFS=$'\t'
+	printf '✗\t%s\n' "$*"
 	exit 1
 }
 
-expect_file() { # path [how to call it in the sentence]
-	[ -e "$1" ] || fail "${2:-$1} does not exist yet."
+expect_file() { # path [path as the learner knows it, e.g. ~/x]
+	[ -e "$1" ] || fail file-missing "${2:-$1}"
 }
 
-expect_file_matches() { # path extended-regex sentence-if-not
-	expect_file "$1"
-	grep -Eq -- "$2" "$1" || fail "$3"
+expect_file_matches() { # path extended-regex code [args...]: the file exists and matches
+	local path=$1 re=$2
+	shift 2
+	expect_file "$path"
+	grep -Eq -- "$re" "$path" || fail "$@"
 }
 
-expect_output() { # extended-regex sentence-if-not command [args...]: the command's output must match
-	local re=$1 why=$2 out
+expect_output() { # extended-regex code command [args...]: the command's output matches
+	local re=$1 code=$2 out
 	shift 2
 	out=$("$@" 2>&1)
-	printf '%s\n' "$out" | grep -Eq -- "$re" || fail "$why"
+	printf '%s\n' "$out" | grep -Eq -- "$re" || fail "$code"
 }
 
 expect_image() { # ref [namespace]
 	ctr -n "${2:-default}" images ls -q 2>/dev/null | grep -qxF -- "$1" ||
-		fail "There is no image $1 in containerd's ${2:-default} namespace yet."
+		fail image-missing "$1" "${2:-default}"
 }
 
 expect_task() { # name status [namespace]: status as ctr prints it (RUNNING, STOPPED, ...)
 	local st
 	st=$(ctr -n "${3:-default}" tasks ls 2>/dev/null | awk -v n="$1" '$1 == n { print $3 }')
-	[ -n "$st" ] || fail "There is no task called $1 in the ${3:-default} namespace yet (ctr tasks ls shows none)."
-	[ "$st" = "$2" ] || fail "The task $1 is $st, not $2."
+	[ -n "$st" ] || fail task-missing "$1" "${3:-default}"
+	[ "$st" = "$2" ] || fail task-status "$1" "$st" "$2"
 }
 
 expect_container_image() { # container image-ref [namespace]: the container was made from that image
 	local img
 	img=$(ctr -n "${3:-default}" containers info "$1" 2>/dev/null | jq -r .Image)
-	[ -n "$img" ] || fail "There is no container called $1 in the ${3:-default} namespace yet."
-	[ "$img" = "$2" ] || fail "The container $1 was made from $img, not from $2."
+	[ -n "$img" ] || fail container-missing "$1" "${3:-default}"
+	[ "$img" = "$2" ] || fail container-image "$1" "$img" "$2"
 }
