@@ -5,6 +5,8 @@ const config = {
   // lessons/x/index.html, so plain servers find pages without rewrites
   trailingSlash: true,
   images: { unoptimized: true },
+  // src/app/global-not-found.tsx: the 404 page of a site with one root layout per language.
+  experimental: { globalNotFound: true },
   webpack(config, { isServer, webpack }) {
     if (!isServer) {
       // v86 has Node-only branches (fs, crypto, perf_hooks) it never takes in a browser or worker.

@@ -8,7 +8,8 @@ set -euo pipefail
 pkgs=(zstd gcc binutils tar gzip kmod strace debian-archive-keyring ca-certificates)
 # pause.c is compiled for i386: gcc -m32 on x86 hosts, Debian's cross compiler elsewhere.
 case "$(dpkg --print-architecture)" in amd64|i386) ;; *) pkgs+=(gcc-i686-linux-gnu) ;; esac
-[[ "${1:-}" == "--browser" ]] && pkgs+=(chromium fonts-dejavu-core)
+# fonts-wqy-microhei: Chinese glyphs for the browser tests' screenshots of the zh pages (5 MB).
+[[ "${1:-}" == "--browser" ]] && pkgs+=(chromium fonts-dejavu-core fonts-wqy-microhei)
 
 missing=()
 for p in "${pkgs[@]}"; do

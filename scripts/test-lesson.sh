@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# One lesson's tests in the real machine: `npm run test:lesson -- <lesson id>` (the id in its frontmatter).
+# One lesson's tests in the real machine: `npm run test:lesson -- <lesson id>` (the id in its lesson.yaml).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [[ $# -eq 1 ]] || { echo "usage: npm run test:lesson -- <lesson id>" >&2; exit 2; }

@@ -113,8 +113,7 @@ export function SearchBox() {
         placeholder={t('search.placeholder')}
         value={query}
         autoComplete="off"
-        aria-controls={`${id}-results`}
-        aria-expanded={open && !!query.trim()}
+        aria-controls={open && query.trim() ? `${id}-results` : undefined}
         onChange={(e) => {
           setQuery(e.target.value);
           setOpen(true);

@@ -28,7 +28,7 @@ export function TopBar({ lessons, current }: { lessons: LessonLink[]; current: L
       <Link href={`/${locale}/`} className="brand">{t('site.name')}</Link>
       <details className="lesson-menu">
         <summary title={t('topbar.allLessons')}>
-          <span className="hide-narrow">{t('topbar.lesson')} </span>
+          <span className="hide-narrow">{t('topbar.lesson')}</span>
           {current.title}
         </summary>
         <nav aria-label={t('topbar.lessonsNav')}>

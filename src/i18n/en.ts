@@ -27,7 +27,7 @@ export const en = {
   'part.cri.title': 'The CRI and the node',
   'part.cri.summary': 'crictl, pods and pause, RuntimeClass, Docker on containerd, wiring an edge node.',
 
-  'topbar.lesson': 'Lesson:',
+  'topbar.lesson': 'Lesson: ',
   'topbar.allLessons': 'All lessons',
   'topbar.lessonsNav': 'Lessons',
   'topbar.progress': 'Progress: {done} of {total} steps passed',

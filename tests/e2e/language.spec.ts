@@ -57,8 +57,11 @@ for (const [locale, query, expectTitle] of [
 ] as const) {
   test(`search (${locale}): "${query}" finds "${expectTitle}" and jumps to the section`, async ({ page }) => {
     await page.goto(`/${locale}/`);
-    await page.keyboard.press('/');
-    await expect(page.getByTestId('search')).toBeFocused();
+    // "/" focuses the box once the page is interactive (before hydration a key does nothing).
+    await expect(async () => {
+      await page.keyboard.press('/');
+      await expect(page.getByTestId('search')).toBeFocused({ timeout: 1000 });
+    }).toPass({ timeout: 30_000 });
     await page.keyboard.type(query);
     const results = page.getByTestId('search-results');
     await expect(results.locator('.search-hit').first()).toHaveText(expectTitle, { timeout: 30_000 });

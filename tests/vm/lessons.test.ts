@@ -107,7 +107,7 @@ for (const lesson of lessons) {
               const known = messages[f.code] ?? lookup(locale, `check.${f.code}`);
               assert.ok(known, `the check of "${step.id}" reports "${f.code}", which has no sentence in ${locale} (add it to the lesson's messages)`);
             }
-            if (locale === 'en') process.stdout.write(`#   ${step.id} before: ${failures.map((f) => describeFailure(f, messages, (c) => lookup('en', `check.${c}`))).join(' / ')}\n`);
+            if (locale === 'en') process.stdout.write(`  ${step.id}, before its commands:  ${failures.map((f) => describeFailure(f, messages, (c) => lookup('en', `check.${c}`))).join(' / ')}\n`);
           }
         }
         for (const b of g.blocks) {
