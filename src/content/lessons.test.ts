@@ -124,3 +124,24 @@ test('the real lessons parse, in every language they have; "Meet the lab" comes 
   for (const s of lessons[0].steps) assert.ok(s.run.length && s.check);
   assert.deepEqual(Object.keys(lessons[0].texts).sort(), [...LOCALES].sort());
 });
+
+test('a language with no translation of a lesson gets the English prose, marked as a fallback', async () => {
+  const { lessonText } = await import('./localized.ts');
+  const only = parseLesson('02-t', YAML, { en: EN });
+  assert.deepEqual([lessonText(only, 'zh').title, lessonText(only, 'zh').fallback], ['T', true]);
+  const both = parseLesson('02-t', YAML, { en: EN, zh: ZH });
+  assert.deepEqual([lessonText(both, 'zh').title, lessonText(both, 'zh').fallback], ['标题', false]);
+});
+
+test('a quiz: its right choices in lesson.yaml, its question and choices (each with why) in the prose, counted in progress', async () => {
+  const { progressIds } = await import('./lessons.ts');
+  const yaml = `${YAML}quizzes:\n  kinds:\n    answer: [kata]\n`;
+  const quiz = (why = ' why="It shares the kernel."') => `\n<Quiz id="kinds">\n\nWhich one boots a VM?\n\n<Choice id="runc"${why}>runc</Choice>\n<Choice id="kata" why="A VM per pod.">Kata</Choice>\n\n</Quiz>\n`;
+  const l = parseLesson('02-t', yaml, { en: EN + quiz(), zh: ZH + quiz() });
+  assert.deepEqual(l.quizzes, [{ id: 'kinds', answer: ['kata'], choices: ['runc', 'kata'] }]);
+  assert.deepEqual(progressIds(l), ['make-file', 'kinds']);
+  assert.throws(() => parseLesson('02-t', yaml, { en: EN }), /not placed with <Quiz/);
+  assert.throws(() => parseLesson('02-t', yaml, { en: EN + quiz('') }), /why=/);
+  assert.throws(() => parseLesson('02-t', yaml.replace('[kata]', '[vm]'), { en: EN + quiz() }), /answer vm is not one of its choices/);
+  assert.throws(() => parseLesson('02-t', yaml, { en: EN + quiz(), zh: ZH + quiz().replace('id="runc"', 'id="crun"') }), /zh\.mdx: its quizzes/);
+});

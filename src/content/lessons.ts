@@ -48,6 +48,15 @@ export interface LessonStep {
   check: string;
 }
 
+/** A question for what no terminal can show: its right choices are held once, in lesson.yaml. */
+export interface LessonQuiz {
+  id: string;
+  /** The ids of the right choices: one for a single-choice question, several for "pick all". */
+  answer: string[];
+  /** The ids of all its choices, in the prose's order. */
+  choices: string[];
+}
+
 /** A command in document order, with the step it sits in. */
 export interface LessonBlock extends LessonCommand {
   step?: string;
@@ -67,6 +76,7 @@ export interface LessonText {
 
 export interface Lesson extends LessonMeta {
   steps: LessonStep[];
+  quizzes: LessonQuiz[];
   blocks: LessonBlock[];
   commands: Record<string, LessonCommand>;
   /** The prose of each language that has it; English always. */
@@ -130,6 +140,13 @@ export function parseLesson(dir: string, yamlSource: string, mdx: Partial<Record
   }
   const commands: Record<string, LessonCommand> = {};
   for (const [id, v] of Object.entries((y.commands ?? {}) as Yaml)) commands[id] = parseCommand(where, id, v);
+  const answers = new Map<string, string[]>();
+  for (const [id, q] of Object.entries((y.quizzes ?? {}) as Yaml)) {
+    const answer = (q as Yaml | null)?.answer;
+    if (!ID.test(id) || checks.has(id)) throw new LessonFormatError(where, `quiz "${id}": ids are kebab-case and differ from the steps'`);
+    if (!Array.isArray(answer) || !answer.length || !answer.every((a) => typeof a === 'string')) throw new LessonFormatError(where, `quiz "${id}" needs answer: [the ids of its right choices]`);
+    answers.set(id, answer as string[]);
+  }
 
   if (!mdx.en) throw new LessonFormatError(dir, 'every lesson has en.mdx (English is the source language)');
   const texts: Partial<Record<Locale, LessonText>> = {};
@@ -137,7 +154,7 @@ export function parseLesson(dir: string, yamlSource: string, mdx: Partial<Record
   for (const locale of LOCALES) {
     const source = mdx[locale];
     if (source === undefined) continue;
-    const [text, outline] = parseText(`${dir}/${locale}.mdx`, locale, source, checks, commands);
+    const [text, outline] = parseText(`${dir}/${locale}.mdx`, locale, source, checks, commands, answers);
     texts[locale] = text;
     outlines[locale] = outline;
   }
@@ -152,6 +169,10 @@ export function parseLesson(dir: string, yamlSource: string, mdx: Partial<Record
     if (!o) continue;
     if (o.steps.join(' ') !== stepIds.join(' ')) {
       throw new LessonFormatError(`${dir}/${locale}.mdx`, `its steps are [${o.steps.join(', ')}]; lesson.yaml has [${stepIds.join(', ')}] (same ids, same order)`);
+    }
+    const quizShape = (x: Outline) => x.quizzes.map((q) => `${q.id}(${q.choices.join(',')})`).join(' ');
+    if (quizShape(o) !== [...answers.keys()].map((id) => `${id}(${(en.quizzes.find((q) => q.id === id)?.choices ?? []).join(',')})`).join(' ')) {
+      throw new LessonFormatError(`${dir}/${locale}.mdx`, `its quizzes are [${quizShape(o)}]; lesson.yaml has [${[...answers.keys()].join(', ')}] (en.mdx: ${quizShape(en)})`);
     }
     if (locale !== SOURCE_LOCALE && shape(o) !== shape(en)) {
       throw new LessonFormatError(`${dir}/${locale}.mdx`, `its commands are not placed as in en.mdx (step:command)\n  en: ${shape(en)}\n  ${locale}: ${shape(o)}`);
@@ -173,6 +194,7 @@ export function parseLesson(dir: string, yamlSource: string, mdx: Partial<Record
     run: blocks.filter((b) => b.step === id).map((b) => b.code),
     check: checks.get(id)!,
   }));
+  const quizzes: LessonQuiz[] = en.quizzes.map((q) => ({ id: q.id, answer: answers.get(q.id)!, choices: q.choices }));
   return {
     slug: y.id,
     title: texts.en!.title,
@@ -182,6 +204,7 @@ export function parseLesson(dir: string, yamlSource: string, mdx: Partial<Record
     part,
     ...(y.setup !== undefined ? { setup: y.setup as string } : {}),
     steps,
+    quizzes,
     blocks,
     commands,
     texts: texts as Lesson['texts'],
@@ -215,9 +238,10 @@ export function attribute(node: Node, name: string): string | undefined {
 interface Outline {
   steps: string[];
   blocks: Array<{ id: string; step?: string }>;
+  quizzes: Array<{ id: string; choices: string[] }>;
 }
 
-function parseText(where: string, locale: Locale, source: string, checks: Map<string, string>, commands: Record<string, LessonCommand>): [LessonText, Outline] {
+function parseText(where: string, locale: Locale, source: string, checks: Map<string, string>, commands: Record<string, LessonCommand>, answers: Map<string, string[]>): [LessonText, Outline] {
   const m = FRONTMATTER.exec(source);
   if (!m) throw new LessonFormatError(where, 'missing frontmatter (--- title: ... summary: ... ---)');
   const fm = (parseYaml(m[1]) ?? {}) as Yaml;
@@ -232,7 +256,7 @@ function parseText(where: string, locale: Locale, source: string, checks: Map<st
   }
   const body = source.slice(m[0].length);
   const tree = createProcessor({ format: 'mdx' }).parse(body) as unknown as Node;
-  const outline: Outline = { steps: [], blocks: [] };
+  const outline: Outline = { steps: [], blocks: [], quizzes: [] };
   const stepTitles: Record<string, string> = {};
   const visit = (node: Node, step?: { id: string; commands: number }) => {
     if (node.type === 'code' && isRunnableLanguage(node.lang)) {
@@ -245,6 +269,28 @@ function parseText(where: string, locale: Locale, source: string, checks: Map<st
       if (outline.blocks.some((b) => b.id === id)) throw new LessonFormatError(where, `<Command id="${id}"> is placed twice`);
       outline.blocks.push({ id, step: step?.id });
       if (step) step.commands++;
+      return;
+    }
+    if (isJsx(node, 'Quiz')) {
+      const id = attribute(node, 'id');
+      if (!id || !answers.has(id)) throw new LessonFormatError(where, `<Quiz id="${id}"> is not a quiz of lesson.yaml (quizzes: ${[...answers.keys()].join(', ') || 'none'})`);
+      if (outline.quizzes.some((q) => q.id === id)) throw new LessonFormatError(where, `two quizzes are called "${id}"`);
+      const choices: string[] = [];
+      const collect = (n: Node) => {
+        if (isJsx(n, 'Choice')) {
+          const c = attribute(n, 'id');
+          if (!c || !ID.test(c) || choices.includes(c)) throw new LessonFormatError(where, `<Quiz id="${id}">: each <Choice> needs its own kebab-case id (got ${JSON.stringify(c)})`);
+          if (!attribute(n, 'why')) throw new LessonFormatError(where, `<Quiz id="${id}"> <Choice id="${c}">: say why it is right or wrong in why="..."`);
+          choices.push(c);
+          return;
+        }
+        for (const c of n.children ?? []) collect(c);
+      };
+      collect(node);
+      const wrong = answers.get(id)!.filter((a) => !choices.includes(a));
+      if (choices.length < 2) throw new LessonFormatError(where, `<Quiz id="${id}"> needs at least two <Choice>s`);
+      if (wrong.length) throw new LessonFormatError(where, `<Quiz id="${id}">: lesson.yaml's answer ${wrong.join(', ')} is not one of its choices (${choices.join(', ')})`);
+      outline.quizzes.push({ id, choices });
       return;
     }
     if (isJsx(node, 'Step')) {
@@ -264,9 +310,16 @@ function parseText(where: string, locale: Locale, source: string, checks: Map<st
     for (const c of node.children ?? []) visit(c, step);
   };
   visit(tree);
+  const missing = [...answers.keys()].filter((id) => !outline.quizzes.some((q) => q.id === id));
+  if (missing.length) throw new LessonFormatError(where, `lesson.yaml's quiz(zes) ${missing.join(', ')} are not placed with <Quiz id="...">`);
   return [{ locale, title: fm.title as string, summary: fm.summary as string, body, stepTitles, messages: messages as Record<string, string> }, outline];
 }
 
 export function sortLessons(lessons: Lesson[]): Lesson[] {
   return [...lessons].sort((a, b) => a.order - b.order || a.slug.localeCompare(b.slug));
+}
+
+/** What counts in a learner's progress through a lesson: its steps, then its quizzes. */
+export function progressIds(lesson: Pick<Lesson, 'steps' | 'quizzes'>): string[] {
+  return [...lesson.steps.map((s) => s.id), ...lesson.quizzes.map((q) => q.id)];
 }

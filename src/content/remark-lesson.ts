@@ -2,6 +2,7 @@
 // - each <Command id /> becomes the fenced sh block of lesson.yaml's command, its kind (fails,
 //   interactive) in a data-meta attribute for the CodeBlock component;
 // - each <Step> gets its check from lesson.yaml as its `check` prop (shown folded, run by the page);
+// - each <Quiz> gets its right choices from lesson.yaml as its `answer` prop;
 // - each ## and ### heading gets an id, so search results and links can jump to the section.
 import { blockMeta } from '../lab/lesson-format.ts';
 import { attribute, isJsx, type Lesson, type MdxNode as Node } from './lessons.ts';
@@ -21,7 +22,7 @@ export function headingId(text: string): string {
   );
 }
 
-export function remarkLesson({ lesson }: { lesson: Pick<Lesson, 'commands' | 'steps'> }) {
+export function remarkLesson({ lesson }: { lesson: Pick<Lesson, 'commands' | 'steps' | 'quizzes'> }) {
   return (tree: Node) => {
     const used = new Map<string, number>();
     const visit = (node: Node) => {
@@ -38,6 +39,10 @@ export function remarkLesson({ lesson }: { lesson: Pick<Lesson, 'commands' | 'st
         if (isJsx(c, 'Step')) {
           const step = lesson.steps.find((s) => s.id === attribute(c, 'id'));
           if (step) c.attributes = [...(c.attributes ?? []).filter((a) => a.name !== 'check'), { type: 'mdxJsxAttribute', name: 'check', value: step.check }];
+        }
+        if (isJsx(c, 'Quiz')) {
+          const quiz = lesson.quizzes.find((q) => q.id === attribute(c, 'id'));
+          if (quiz) c.attributes = [...(c.attributes ?? []).filter((a) => a.name !== 'answer'), { type: 'mdxJsxAttribute', name: 'answer', value: quiz.answer.join(' ') }];
         }
         if (c.type === 'heading' && (c.depth === 2 || c.depth === 3)) {
           const base = headingId(textOf(c));

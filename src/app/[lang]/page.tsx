@@ -3,6 +3,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { notFound } from 'next/navigation';
 import { loadLessons } from '../../content/load.ts';
+import { progressIds } from '../../content/lessons.ts';
 import { PARTS } from '../../content/parts.ts';
 import { isLocale } from '../../i18n/locales.ts';
 import { translator } from '../../i18n/messages.ts';
@@ -32,7 +33,7 @@ export default async function Home({ params }: { params: Promise<{ lang: string 
       .filter((l) => l.part === p.id)
       .map((l) => {
         const text = lessonText(l, lang);
-        return { slug: l.slug, title: text.title, summary: text.summary, minutes: l.minutes, stepIds: l.steps.map((s) => s.id) };
+        return { slug: l.slug, title: text.title, summary: text.summary, minutes: l.minutes, stepIds: progressIds(l) };
       }),
   }));
   const mb = labDownloadMB();

@@ -2,7 +2,9 @@
 import { CodeBlock } from './CodeBlock.tsx';
 import { Hint } from './Hint.tsx';
 import { Note } from './Note.tsx';
+import { Choice, Quiz } from './Quiz.tsx';
 import { RuntimeStack } from './RuntimeStack.tsx';
+import { RuntimeKinds } from './RuntimeKinds.tsx';
 import { Solution } from './Solution.tsx';
 import { Step } from './Step.tsx';
 import { Warning } from './Warning.tsx';
@@ -15,4 +17,7 @@ export const mdxComponents = {
   Note,
   Warning,
   RuntimeStack,
+  RuntimeKinds,
+  Quiz,
+  Choice,
 };

@@ -5,6 +5,7 @@ import { notFound } from 'next/navigation';
 import { evaluate } from '@mdx-js/mdx';
 import * as runtime from 'react/jsx-runtime';
 import { loadLesson, loadLessons } from '../../../../content/load.ts';
+import { progressIds } from '../../../../content/lessons.ts';
 import { lessonText } from '../../../../content/localized.ts';
 import { remarkLesson } from '../../../../content/remark-lesson.ts';
 import { HTML_LANG, LOCALES, isLocale } from '../../../../i18n/locales.ts';
@@ -40,7 +41,7 @@ export default async function LessonPage({ params }: Props) {
   const t = translator(lang);
   const text = lessonText(lesson, lang);
   const { default: Content } = await evaluate(text.body, { ...runtime, development: false, remarkPlugins: [[remarkLesson, { lesson }]] });
-  const links = loadLessons().map((l) => ({ slug: l.slug, title: lessonText(l, lang).title, stepIds: l.steps.map((s) => s.id) }));
+  const links = loadLessons().map((l) => ({ slug: l.slug, title: lessonText(l, lang).title, stepIds: progressIds(l) }));
   const current = links.find((l) => l.slug === slug)!;
   return (
     <LessonWorkspace lessons={links} current={current} setup={lesson.setup}>
