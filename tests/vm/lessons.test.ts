@@ -65,6 +65,9 @@ async function typeBlock(block: LessonBlock, timeoutMs = 300_000): Promise<numbe
   return ended;
 }
 
+/** The top-level cgroups: a lesson that makes one by hand must remove it. */
+const LEFTOVER_CGROUPS = 'find /sys/fs/cgroup -mindepth 1 -maxdepth 1 -type d | sort';
+
 async function check(script: string) {
   return lab.exec(checkScript(script), { timeout: 120_000 });
 }
@@ -72,6 +75,7 @@ async function check(script: string) {
 for (const lesson of lessons) {
   describe(`lesson "${lesson.title}" (${lesson.slug}), typed into the console`, () => {
     let t0 = 0;
+    let cgroupsAtStart = '';
     before(async () => {
       t0 = Date.now();
       await lab.reset();
@@ -80,6 +84,7 @@ for (const lesson of lessons) {
         const r = await lab.exec(lesson.setup, { timeout: 180_000 });
         assert.equal(r.exitCode, 0, `setup exited ${r.exitCode}: ${r.stderr}`);
       }
+      cgroupsAtStart = (await lab.exec(LEFTOVER_CGROUPS, { timeout: 60_000 })).stdout;
     });
     after(() => {
       process.stdout.write(`# lesson ${lesson.slug}: ${lesson.blocks.length} blocks, ${lesson.steps.length} steps in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
@@ -121,9 +126,11 @@ for (const lesson of lessons) {
         }
       });
     }
-    test('the lesson leaves no task or container behind', async () => {
-      const r = await lab.exec('for ns in default k8s.io; do ctr -n $ns tasks ls -q; ctr -n $ns containers ls -q; done', { timeout: 120_000 });
-      assert.equal(r.stdout.trim(), '', `left behind:\n${r.stdout}`);
+    test('the lesson leaves no task, container or cgroup behind', async () => {
+      const r = await lab.exec('for ns in default k8s.io; do ctr -n $ns tasks ls -q; ctr -n $ns containers ls -q; done; runc list -q 2>/dev/null; crun list -q 2>/dev/null', { timeout: 120_000 });
+      assert.equal(r.stdout.trim(), '', `left behind (containerd tasks and containers, runc and crun containers):\n${r.stdout}`);
+      const cgroups = (await lab.exec(LEFTOVER_CGROUPS, { timeout: 60_000 })).stdout;
+      assert.equal(cgroups, cgroupsAtStart, 'the lesson left cgroups behind (or removed some)');
     });
   });
 }
