@@ -32,8 +32,8 @@ export function RuntimeKinds({ highlight }: { highlight?: Kind }) {
           {KINDS.map((k) => `${t(k.title)} (${k.example}): ${k.layers.map((l) => t(l)).join(' → ')}`).join('. ')}
         </desc>
         <defs>
-          <marker id="kinds-arrow" viewBox="0 0 10 10" refX="5" refY="9" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
-            <path d="M0,0 L10,0 L5,10 z" fill="currentColor" />
+          <marker id="kinds-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto">
+            <path d="M0,0 L10,5 L0,10 z" fill="currentColor" />
           </marker>
         </defs>
         {KINDS.map((k, col) => {

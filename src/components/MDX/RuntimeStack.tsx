@@ -26,8 +26,8 @@ export function RuntimeStack({ highlight }: { highlight?: string }) {
         <title id="runtime-stack-title">{t('stack.title')}</title>
         <desc id="runtime-stack-desc">{t('stack.desc', { layers: names.join(t('stack.then')) })}</desc>
         <defs>
-          <marker id="arrowhead" viewBox="0 0 10 10" refX="5" refY="9" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
-            <path d="M0,0 L10,0 L5,10 z" fill="currentColor" />
+          <marker id="arrowhead" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto">
+            <path d="M0,0 L10,5 L0,10 z" fill="currentColor" />
           </marker>
         </defs>
         {LAYERS.map((l, i) => {

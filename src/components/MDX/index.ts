@@ -5,7 +5,9 @@ import { Note } from './Note.tsx';
 import { Choice, Quiz } from './Quiz.tsx';
 import { RuntimeStack } from './RuntimeStack.tsx';
 import { RuntimeKinds } from './RuntimeKinds.tsx';
+import { ContainerLifecycle } from './ContainerLifecycle.tsx';
 import { Solution } from './Solution.tsx';
+import { TradeOff, TradeOffs } from './TradeOffs.tsx';
 import { Step } from './Step.tsx';
 import { Warning } from './Warning.tsx';
 
@@ -18,6 +20,9 @@ export const mdxComponents = {
   Warning,
   RuntimeStack,
   RuntimeKinds,
+  ContainerLifecycle,
   Quiz,
   Choice,
+  TradeOffs,
+  TradeOff,
 };

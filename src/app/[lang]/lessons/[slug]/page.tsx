@@ -3,6 +3,7 @@
 import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
 import { evaluate } from '@mdx-js/mdx';
+import remarkGfm from 'remark-gfm';
 import * as runtime from 'react/jsx-runtime';
 import { loadLesson, loadLessons } from '../../../../content/load.ts';
 import { progressIds } from '../../../../content/lessons.ts';
@@ -40,7 +41,7 @@ export default async function LessonPage({ params }: Props) {
   if (!lesson || !isLocale(lang)) notFound();
   const t = translator(lang);
   const text = lessonText(lesson, lang);
-  const { default: Content } = await evaluate(text.body, { ...runtime, development: false, remarkPlugins: [[remarkLesson, { lesson }]] });
+  const { default: Content } = await evaluate(text.body, { ...runtime, development: false, remarkPlugins: [remarkGfm, [remarkLesson, { lesson }]] });
   const links = loadLessons().map((l) => ({ slug: l.slug, title: lessonText(l, lang).title, stepIds: progressIds(l) }));
   const current = links.find((l) => l.slug === slug)!;
   return (
