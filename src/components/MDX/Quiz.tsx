@@ -26,9 +26,7 @@ export function Quiz({ id, answer, children }: { id: string; answer: string; chi
   const right = useMemo(() => new Set(answer.split(' ').filter(Boolean)), [answer]);
   const multiple = right.size > 1;
   const passed = useProgress((s) => (s.passed[lesson] ?? []).includes(id));
-  const all = Children.toArray(children);
-  const choices = all.filter((c): c is ReactElement<ChoiceProps> => isValidElement(c) && c.type === Choice);
-  const question = all.filter((c) => !(isValidElement(c) && c.type === Choice));
+  const { choices, question } = splitQuiz(children);
   const [picked, setPicked] = useState<Set<string>>(new Set());
   const [checked, setChecked] = useState(false);
 
@@ -90,4 +88,27 @@ export function Quiz({ id, answer, children }: { id: string; answer: string; chi
       </footer>
     </form>
   );
+}
+
+/**
+ * The <Choice>s of a quiz, wherever MDX put them (choices on consecutive lines arrive wrapped in a
+ * paragraph), and the rest: the question.
+ */
+function splitQuiz(children: ReactNode): { choices: ReactElement<ChoiceProps>[]; question: ReactNode[] } {
+  const choices: ReactElement<ChoiceProps>[] = [];
+  const find = (node: ReactNode): boolean => {
+    let found = false;
+    for (const c of Children.toArray(node)) {
+      if (!isValidElement(c)) continue;
+      // By its props, not its type: an element made on the server reaches a client component with
+      // a lazy reference as its type, never the Choice function itself.
+      if (typeof (c.props as Partial<ChoiceProps>).why === 'string' && typeof (c.props as Partial<ChoiceProps>).id === 'string') {
+        choices.push(c as ReactElement<ChoiceProps>);
+        found = true;
+      } else if (find((c.props as { children?: ReactNode }).children)) found = true;
+    }
+    return found;
+  };
+  const question = Children.toArray(children).filter((c) => !find(c));
+  return { choices, question };
 }

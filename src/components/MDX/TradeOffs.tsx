@@ -25,7 +25,8 @@ const head: CSSProperties = { ...cell, background: 'var(--bg-soft)' };
 
 export function TradeOffs(props: { caption: string; corner: string; native: string; sandboxed: string; virtualized: string; children?: ReactNode }) {
   const id = useId();
-  const rows = Children.toArray(props.children).filter((c): c is ReactElement<TradeOffProps> => isValidElement(c) && c.type === TradeOff);
+  // Rows are recognised by their props: from the server, a row's element type is a lazy reference, not TradeOff.
+  const rows = Children.toArray(props.children).filter((c): c is ReactElement<TradeOffProps> => isValidElement(c) && typeof (c.props as Partial<TradeOffProps>).what === 'string');
   return (
     <div className="trade-offs" role="region" aria-labelledby={id} tabIndex={0} style={{ overflowX: 'auto', margin: '1.25rem 0' }}>
       <table style={{ width: '100%', borderCollapse: 'collapse', fontSize: '0.9rem', lineHeight: 1.45 }}>
@@ -43,7 +44,7 @@ export function TradeOffs(props: { caption: string; corner: string; native: stri
         <tbody>
           {rows.map((r) => (
             <tr key={r.props.what}>
-              <th scope="row" style={head}>{r.props.what}</th>
+              <th scope="row" style={{ ...head, minWidth: "5.5em" }}>{r.props.what}</th>
               {KINDS.map((k) => (
                 <td key={k} style={cell}>{r.props[k]}</td>
               ))}
