@@ -63,15 +63,22 @@ for (const locale of LOCALES) {
 
     test('Run types the step into the terminal, its output shows, and its check passes', async () => {
       const step = page.locator('[data-step="pid1"]');
+      // Watch the step's states frame by frame from before the click: when the check starts, when it passes.
+      const at = (status: string) =>
+        page.waitForFunction((s) => document.querySelector('[data-step="pid1"]')?.getAttribute('data-status') === s && performance.now(), status, { timeout: 180_000, polling: 'raf' });
+      const checkingAt = at('checking');
+      const passedAt = at('passed');
       await step.getByRole('button', { name: new RegExp(`^${escape(t('code.runLabel', { command: 'ps' }))}`) }).click();
       await expect.poll(() => terminalText(page), { timeout: 120_000 }).toMatch(/^\s*1 systemd /m);
-      // The page checks once, when the shell marks the command's end: the pass follows within a second.
-      const passedAt = await page.waitForFunction(() => document.querySelector('[data-step="pid1"]')?.getAttribute('data-status') === 'passed' && performance.now(), undefined, { timeout: 180_000, polling: 'raf' });
+      const [checking, passed] = [(await (await checkingAt).jsonValue()) as number, (await (await passedAt).jsonValue()) as number];
       const endedAt = await page.evaluate(() => (globalThis as unknown as { __runtimeLab: { lastCommandEndAtMs(): number | null } }).__runtimeLab.lastCommandEndAtMs());
       expect(endedAt, 'the shell marked the end of the command').not.toBeNull();
-      const lag = ((await passedAt.jsonValue()) as number) - endedAt!;
-      console.log(`[${locale}] check passed ${Math.round(lag)} ms after the command ended`);
-      expect(lag).toBeLessThan(1000);
+      // The page checks once, as soon as the shell marks the command's end (no polling): the check
+      // starts within a few frames. The check itself runs in the emulated guest (its time is the
+      // machine's speed, see the README's performance section).
+      console.log(`[${locale}] check started ${Math.round(checking - endedAt!)} ms and passed ${Math.round(passed - endedAt!)} ms after the command ended`);
+      expect(checking - endedAt!).toBeLessThan(250);
+      expect(passed - endedAt!).toBeLessThan(2500);
       await expect(step).toHaveAttribute('data-status', 'passed');
       await expect(step.locator('.step-status')).toHaveText(t('step.passed'));
       await expect(page.getByTestId('progress-count')).toHaveText('1/4');
