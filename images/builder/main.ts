@@ -12,7 +12,8 @@ import { LOCK_PATH, RECIPE_PATH, addToLock, readLock, readRecipe, resolvePackage
 import { buildCrictl } from './crictl.ts';
 import { assembleRootfs, maskedUnits, unpackKernel } from './rootfs.ts';
 import { buildInitramfs } from './initramfs.ts';
-import { buildImage, busyboxImage, nginxImage, pauseImage, type BuiltImage } from './oci.ts';
+import { buildImage, busyboxImage, helloImage, nginxImage, pauseImage, type BuiltImage } from './oci.ts';
+import { writeRegistryStorage } from './registry.ts';
 import { buildFsIndex } from './fsindex.ts';
 import { takeSnapshot } from './snapshot.ts';
 import { BuildError, IMAGES, OUT, REPO, bash, cacheRoot, ensureDir, have, log, sha256, sha256File } from './util.ts';
@@ -120,13 +121,22 @@ async function main(): Promise<void> {
   log('container images: busybox, pause, nginx');
   const imagesDir = ensureDir(join(root, 'root/images'));
   const images: BuiltImage[] = [];
+  const busybox = busyboxImage(root, pkgs, work);
   for (const [file, spec] of [
-    ['busybox.tar', busyboxImage(root, pkgs, work)],
+    ['busybox.tar', busybox],
     ['pause.tar', pauseImage(work)],
     ['nginx.tar', nginxImage(pkgs, work)],
   ] as const) {
     images.push(buildImage(spec, join(imagesDir, file), work));
   }
+  // The registry's storage is written here, as files: the guest only starts the server, on demand.
+  const hello = buildImage(helloImage(busybox, work), join(work, 'hello.tar'), work);
+  const registry = writeRegistryStorage(join(root, 'var/lib/docker-registry'), [
+    { repo: 'library/busybox', tag: 'latest', tarball: join(imagesDir, 'busybox.tar') },
+    { repo: 'library/nginx', tag: 'latest', tarball: join(imagesDir, 'nginx.tar') },
+    { repo: 'runtimelab/hello', tag: '1', tarball: hello.tarball },
+  ], work);
+  log(`[host] the lab registry's storage: ${Object.keys(registry).join(', ')} (runtimelab/hello only there)`);
 
   log('9p index of the root filesystem');
   const fs = await buildFsIndex(root, join(stage, 'fs.json'), join(stage, 'fs'));

@@ -135,6 +135,18 @@ export function busyboxImage(root: string, pkgs: ResolvedPackage[], work: string
 }
 
 /**
+ * An image only the lab's registry holds (never preloaded into containerd): busybox's files plus a
+ * greeting, so a pull of it has to fetch every byte from the registry.
+ */
+export function helloImage(busybox: ImageSpec, work: string): ImageSpec {
+  const dir = join(work, 'hello-layer');
+  rmSync(dir, { recursive: true, force: true });
+  run('cp', ['-a', busybox.layerDir, dir]);
+  writeFileSync(join(dir, 'etc/motd'), 'Hello from the lab\'s own registry: every byte of this image came from it.\n');
+  return { ref: 'docker.io/runtimelab/hello:1', layerDir: dir, config: { Cmd: ['cat', '/etc/motd'] }, builtFrom: `${busybox.builtFrom}, with /etc/motd` };
+}
+
+/**
  * A C compiler for freestanding i386 code on this host: gcc -m32 where the host is x86 (binutils
  * assembles 32-bit code too), Debian's i686 cross compiler elsewhere (scripts/host-tools.sh installs it).
  */

@@ -24,12 +24,14 @@ func splitRepoDigest(ref string) (repo, digest string) {
 	return ref, "<none>"
 }
 
-// pullError explains that the lab has no registry and how images get in instead.
+// pullError explains that the lab has no internet, and how images get in instead.
 func pullError(image string, err error) error {
 	return fmt.Errorf("pulling image %q: %w\n"+
-		"Runtime Lab has no network access to registries: images cannot be pulled here. The preloaded images are "+
+		"Runtime Lab has no internet: a registry out there cannot be reached. The preloaded images are "+
 		"docker.io/library/busybox:latest, docker.io/library/nginx:latest and registry.k8s.io/pause:3.10 (see `crictl images`). "+
-		"To add one, import an OCI or Docker archive into the CRI's namespace: ctr -n k8s.io images import /root/images/<file>.tar", image, err)
+		"The lab has a registry of its own (systemctl start docker-registry, on 127.0.0.1:5000): a mirror for docker.io in "+
+		"/etc/containerd/certs.d/docker.io/hosts.toml, with containerd's CRI config_path set to /etc/containerd/certs.d, pulls from it "+
+		"(lesson \"containerd and ctr in depth\"). Or import an archive into the CRI's namespace: ctr -n k8s.io images import /root/images/<file>.tar", image, err)
 }
 
 var imageCommands = []*command{
@@ -71,7 +73,7 @@ var imageCommands = []*command{
 			// No registry is reachable from the lab: an image already in the store is "up to date",
 			// so tutorials that pull busybox first still run as written.
 			if st, err := img.ImageStatus(c.ctx, spec, false); err == nil && st.GetImage() != nil {
-				fmt.Fprintf(c.stderr, "%s is already in the runtime's image store; Runtime Lab has no registry access, so it was not pulled again.\n", p.args[0])
+				fmt.Fprintf(c.stderr, "%s is already in the runtime's image store, so it was not pulled again (Runtime Lab has no internet access to registries).\n", p.args[0])
 				fmt.Fprintf(c.stdout, "Image is up to date for %s\n", st.GetImage().GetId())
 				return nil
 			}
