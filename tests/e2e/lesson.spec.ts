@@ -21,11 +21,18 @@ async function waitForPrompt(page: Page, locale: Locale): Promise<number> {
   return page.evaluate(() => (globalThis as unknown as { __runtimeLab: { promptAtMs(): number } }).__runtimeLab.promptAtMs());
 }
 
-/** Types into the terminal as a learner would. */
-async function typeInTerminal(page: Page, line: string) {
+const lastCommandEnd = (page: Page) => page.evaluate(() => (globalThis as unknown as { __runtimeLab: { lastCommandEndAtMs(): number | null } }).__runtimeLab.lastCommandEndAtMs());
+
+/**
+ * Types a command into the terminal as a learner would, and waits for the prompt to come back (the
+ * shell's end-of-command mark) unless told not to: a learner types the next command at the prompt.
+ */
+async function typeInTerminal(page: Page, line: string, { wait = true } = {}) {
+  const before = await lastCommandEnd(page);
   await page.locator('.lab-terminal').click();
   await page.keyboard.type(line);
   await page.keyboard.press('Enter');
+  if (wait) await expect.poll(() => lastCommandEnd(page), { timeout: 120_000, message: `the prompt after \`${line}\`` }).not.toBe(before);
 }
 
 function watch(page: Page) {
@@ -139,7 +146,7 @@ test.describe("the lab's limits", () => {
 
   test('the lab stops answering, comes back, and a check then passes', async () => {
     // The agent goes away for a while (as when the guest is overloaded), then returns.
-    await typeInTerminal(page, 'systemctl stop lab-agent; sleep 50; systemctl start lab-agent');
+    await typeInTerminal(page, 'systemctl stop lab-agent; sleep 50; systemctl start lab-agent', { wait: false });
     await expect(page.getByTestId('lab-status')).toHaveText(/Not answering/, { timeout: 90_000 });
     await expect(page.getByTestId('lab-status')).toHaveText(/Ready/, { timeout: 120_000 });
     const step = page.locator('[data-step="tag"]');

@@ -6,6 +6,7 @@ import { Choice, Quiz } from './Quiz.tsx';
 import { RuntimeStack } from './RuntimeStack.tsx';
 import { RuntimeKinds } from './RuntimeKinds.tsx';
 import { ContainerLifecycle } from './ContainerLifecycle.tsx';
+import { ConfigViews } from './ConfigViews.tsx';
 import { CgroupDrivers } from './CgroupDrivers.tsx';
 import { Solution } from './Solution.tsx';
 import { TradeOff, TradeOffs } from './TradeOffs.tsx';
@@ -22,6 +23,7 @@ export const mdxComponents = {
   RuntimeStack,
   RuntimeKinds,
   ContainerLifecycle,
+  ConfigViews,
   CgroupDrivers,
   Quiz,
   Choice,
