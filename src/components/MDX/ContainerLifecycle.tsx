@@ -4,6 +4,7 @@
 // commands are typed as they are, so they stay as they are; every other word comes from the prose
 // as a prop, so each language passes its own.
 import { useId } from 'react';
+import { ArrowMarker } from './ArrowMarker.tsx';
 
 export interface ContainerLifecycleProps {
   /** The figure's title (its text alternative). */
@@ -63,10 +64,7 @@ export function ContainerLifecycle(p: ContainerLifecycleProps) {
         <title id={titleId}>{p.title}</title>
         <desc id={descId}>{p.desc}</desc>
         <defs>
-          {/* Drawn pointing along +x: orient="auto" turns it along the line it ends. */}
-          <marker id={markerId} viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto">
-            <path d="M0,0 L10,5 L0,10 z" fill="currentColor" />
-          </marker>
+          <ArrowMarker id={markerId} />
         </defs>
         <circle cx={ARROW_X} cy={8} r={6} fill="currentColor" />
         {boxes.map((b, i) => {

@@ -5,6 +5,7 @@
 // Virtualized (Kata): to a guest kernel in a light VM per pod.
 import { useT } from '../../i18n/LocaleProvider.tsx';
 import type { MessageKey } from '../../i18n/messages.ts';
+import { ArrowMarker } from './ArrowMarker.tsx';
 
 type Kind = 'native' | 'sandboxed' | 'virtualized';
 const KINDS: Array<{ kind: Kind; title: MessageKey; example: string; layers: MessageKey[] }> = [
@@ -32,9 +33,7 @@ export function RuntimeKinds({ highlight }: { highlight?: Kind }) {
           {KINDS.map((k) => `${t(k.title)} (${k.example}): ${k.layers.map((l) => t(l)).join(' → ')}`).join('. ')}
         </desc>
         <defs>
-          <marker id="kinds-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto">
-            <path d="M0,0 L10,5 L0,10 z" fill="currentColor" />
-          </marker>
+          <ArrowMarker id="kinds-arrow" />
         </defs>
         {KINDS.map((k, col) => {
           const x = 1 + col * (COL + GAP);

@@ -2,6 +2,7 @@
 // The runtime stack, top to bottom: who asks whom to start a container.
 import { useT } from '../../i18n/LocaleProvider.tsx';
 import type { MessageKey } from '../../i18n/messages.ts';
+import { ArrowMarker } from './ArrowMarker.tsx';
 
 const LAYERS: Array<{ name: string | MessageKey; translated?: boolean; note: MessageKey; inLab: boolean }> = [
   { name: 'kubelet', note: 'stack.kubelet', inLab: false },
@@ -26,9 +27,7 @@ export function RuntimeStack({ highlight }: { highlight?: string }) {
         <title id="runtime-stack-title">{t('stack.title')}</title>
         <desc id="runtime-stack-desc">{t('stack.desc', { layers: names.join(t('stack.then')) })}</desc>
         <defs>
-          <marker id="arrowhead" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto">
-            <path d="M0,0 L10,5 L0,10 z" fill="currentColor" />
-          </marker>
+          <ArrowMarker id="arrowhead" />
         </defs>
         {LAYERS.map((l, i) => {
           const y = 1 + i * (BOX_H + GAP);
