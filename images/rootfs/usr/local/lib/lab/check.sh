@@ -46,3 +46,28 @@ expect_container_image() { # container image-ref [namespace]: the container was 
 	[ -n "$img" ] || fail container-missing "$1" "${3:-default}"
 	[ "$img" = "$2" ] || fail container-image "$1" "$img" "$2"
 }
+
+yaml_get() { # file dotted.key.path: prints the scalar at that path of a block-style YAML mapping
+	# Enough YAML for configuration files a learner writes (nested "key: value" mappings, comments,
+	# quoted scalars); flow style and lists are not read. Exit 1 when the path is not there.
+	awk -v want="$2" -v q="'" '
+	function unquote(v) {
+		if (v ~ /^".*"$/ || (substr(v, 1, 1) == q && substr(v, length(v)) == q && length(v) > 1)) return substr(v, 2, length(v) - 2)
+		sub(/[ \t]+#.*$/, "", v)
+		return v
+	}
+	/^[ \t]*(#|$)/ || /^---/ { next }
+	{
+		match($0, /^ */); ind = RLENGTH
+		line = substr($0, ind + 1)
+		if (line ~ /^- /) next
+		k = line; sub(/:.*/, "", k); gsub(/^"|"$/, "", k); if (substr(k, 1, 1) == q) k = substr(k, 2, length(k) - 2)
+		if (line !~ /:([ \t]|$)/) next
+		v = line; sub(/^[^:]*:[ \t]*/, "", v); sub(/[ \t]+$/, "", v)
+		while (depth > 0 && indent[depth] >= ind) depth--
+		depth++; indent[depth] = ind; name[depth] = k
+		path = name[1]; for (i = 2; i <= depth; i++) path = path "." name[i]
+		if (path == want && v != "" && v !~ /^#/) { print unquote(v); found = 1; exit }
+	}
+	END { exit found ? 0 : 1 }' "$1"
+}
