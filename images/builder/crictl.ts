@@ -99,13 +99,17 @@ export function buildCrictl(pkgs: ResolvedPackage[], cache: string, guestRoot: s
   const t = Date.now();
   const bin = join(ensureDir(join(guestRoot, 'usr/local/bin')), 'crictl');
   const goVersion = run(tc.go, ['env', 'GOVERSION'], { env: goEnv(tc, cache) }).trim();
-  const criApi = pkgs.find((p) => p.name === 'golang-k8s-cri-api-dev')?.version ?? 'unknown';
-  const criClient = pkgs.find((p) => p.name === 'golang-k8s-cri-client-dev')?.version ?? 'unknown';
-  const ldflags = [
-    '-s', '-w',
-    `-X main.version=${CRICTL_VERSION}`,
-    `-X main.buildInfo=${goVersion},cri-api=${criApi},cri-client=${criClient}`,
-  ].join(' ');
+  const versionOf = (name: string) => pkgs.find((p) => p.name === name)?.version ?? 'unknown';
+  // What `crictl version` names on its Client: line: the Go toolchain and the libraries that make
+  // the lab's crictl what it is (CRI client, command line, YAML).
+  const buildInfo = [
+    goVersion,
+    `cri-api=${versionOf('golang-k8s-cri-api-dev')}`,
+    `cri-client=${versionOf('golang-k8s-cri-client-dev')}`,
+    `urfave-cli=${versionOf('golang-github-urfave-cli-v2-dev')}`,
+    `yaml.v3=${versionOf('golang-gopkg-yaml.v3-dev')}`,
+  ].join(',');
+  const ldflags = ['-s', '-w', `-X main.version=${CRICTL_VERSION}`, `-X main.buildInfo=${buildInfo}`].join(' ');
   run(tc.go, ['build', '-trimpath', '-ldflags', ldflags, '-o', `${bin}.new`, '.'], { cwd: CRICTL_SRC, env: goEnv(tc, cache) });
   renameSync(`${bin}.new`, bin);
   chmodSync(bin, 0o755);

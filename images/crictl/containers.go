@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/urfave/cli/v2"
 	pb "k8s.io/cri-api/pkg/apis/runtime/v1"
 )
 
@@ -35,194 +36,242 @@ const (
 	labelPodNamespace = "io.kubernetes.pod.namespace"
 )
 
-var containerCommands = []*command{
-	{
-		name: "create", usage: "Create a new container", args: "POD container-config.[json|yaml] pod-config.[json|yaml]",
-		flags: []flagDef{
-			{name: "no-pull", kind: boolFlag, usage: "Do not pull the image on container creation (overrides pull-image-on-create=true in config)"},
-			{name: "with-pull", kind: boolFlag, usage: "Pull the image on container creation (overrides pull-image-on-create=false in config)"},
-			{name: "cancel-timeout", short: "T", kind: stringFlag, usage: "Seconds to wait for a container create request to complete before cancelling the request", def: "0s"},
+// containerPullFlags are create's and run's pull switches, worded for each, as upstream's.
+func containerPullFlags(noPullUsage, withPullUsage string) []cli.Flag {
+	return append([]cli.Flag{
+		&cli.BoolFlag{Name: "no-pull", Usage: noPullUsage},
+		&cli.BoolFlag{Name: "with-pull", Usage: withPullUsage},
+		cancelTimeoutFlag(),
+	}, pullFlags()...)
+}
+
+func containerCommands() []*cli.Command {
+	return []*cli.Command{
+		{
+			Name:      "create",
+			Usage:     "Create a new container",
+			ArgsUsage: "POD container-config.[json|yaml] pod-config.[json|yaml]",
+			Flags: containerPullFlags(
+				"Do not pull the image on container creation (overrides pull-image-on-create=true in config)",
+				"Pull the image on container creation (overrides pull-image-on-create=false in config)"),
+			Action: action(func(c *session, p *parsed) error {
+				if len(p.args) != 3 {
+					return p.showHelp()
+				}
+				podID, err := c.podID(p.args[0])
+				if err != nil {
+					return err
+				}
+				id, err := c.createContainer(p, podID, p.args[1], p.args[2], (c.pullOnCreate || p.Bool("with-pull")) && !p.Bool("no-pull"))
+				if err != nil {
+					return fmt.Errorf("creating container: %w", err)
+				}
+				fmt.Fprintln(c.stdout, id)
+				return nil
+			}),
 		},
-		run: func(c *cli, p *parsed) error {
-			if len(p.args) != 3 {
-				return usageError{}
-			}
-			podID, err := c.podID(p.args[0])
-			if err != nil {
-				return err
-			}
-			id, err := c.createContainer(podID, p.args[1], p.args[2], (c.pullOnCreate || p.Bool("with-pull")) && !p.Bool("no-pull"))
-			if err != nil {
-				return err
-			}
-			fmt.Fprintln(c.stdout, id)
-			return nil
+		{
+			Name:      "start",
+			Usage:     "Start one or more created containers",
+			ArgsUsage: "CONTAINER-ID [CONTAINER-ID...]",
+			Action: action(func(c *session, p *parsed) error {
+				if len(p.args) == 0 {
+					return errIDEmpty
+				}
+				return c.eachContainer(p.args, func(id string) error {
+					if err := c.rt.StartContainer(c.ctx, id); err != nil {
+						return fmt.Errorf("starting the container %q: %w", id, err)
+					}
+					fmt.Fprintln(c.stdout, id)
+					return nil
+				})
+			}),
 		},
-	},
-	{
-		name: "start", usage: "Start one or more created containers", args: "CONTAINER-ID [CONTAINER-ID...]",
-		run: func(c *cli, p *parsed) error {
-			return c.eachContainer(p.args, func(id string) error {
-				rt, _ := c.runtime()
-				if err := rt.StartContainer(c.ctx, id); err != nil {
+		{
+			Name:                   "stop",
+			Usage:                  "Stop one or more running containers",
+			ArgsUsage:              "CONTAINER-ID [CONTAINER-ID...]",
+			UseShortOptionHandling: true,
+			Flags: []cli.Flag{
+				&cli.Int64Flag{Name: "timeout", Aliases: []string{"t"}, Usage: "Seconds to wait to kill the container after a graceful stop is requested"},
+				&cli.BoolFlag{Name: "all", Aliases: []string{"a"}, Usage: "Stop all running containers"},
+			},
+			Action: action(func(c *session, p *parsed) error {
+				ids := p.args
+				if p.Bool("all") {
+					if len(ids) > 0 {
+						return cli.Exit("cannot specify CONTAINER-ID(s) when using --all", 1)
+					}
+					rt, err := c.runtime()
+					if err != nil {
+						return err
+					}
+					running, err := rt.ListContainers(c.ctx, &pb.ContainerFilter{State: &pb.ContainerStateValue{State: pb.ContainerState_CONTAINER_RUNNING}})
+					if err != nil {
+						return fmt.Errorf("listing containers: %w", err)
+					}
+					if len(running) == 0 {
+						fmt.Fprintln(c.stdout, "No running containers found.")
+						return nil
+					}
+					for _, ctr := range running {
+						ids = append(ids, ctr.GetId())
+					}
+				} else if len(ids) == 0 {
+					return cli.Exit("you must specify at least one CONTAINER-ID or use --all", 1)
+				}
+				return c.eachContainer(ids, func(id string) error {
+					if err := c.rt.StopContainer(c.ctx, id, p.Int("timeout")); err != nil {
+						return fmt.Errorf("stopping the container %q: %w", id, err)
+					}
+					fmt.Fprintln(c.stdout, id)
+					return nil
+				})
+			}),
+		},
+		removeCommand(removeSpec{
+			name: "rm", usage: "Remove one or more containers", args: "CONTAINER-ID [CONTAINER-ID...]",
+			what: "container", plural: "containers",
+			all: func(c *session) ([]string, error) {
+				ctrs, err := c.rt.ListContainers(c.ctx, nil)
+				if err != nil {
+					return nil, fmt.Errorf("list containers: %w", err)
+				}
+				ids := make([]string, 0, len(ctrs))
+				for _, ctr := range ctrs {
+					ids = append(ids, ctr.GetId())
+				}
+				return ids, nil
+			},
+			resolve: (*session).containerID,
+			running: func(c *session, id string) (bool, error) {
+				st, err := c.rt.ContainerStatus(c.ctx, id, false)
+				return st.GetStatus().GetState() == pb.ContainerState_CONTAINER_RUNNING, err
+			},
+			stop:    func(c *session, id string) error { return c.rt.StopContainer(c.ctx, id, 0) },
+			remove:  func(c *session, id string) error { return c.rt.RemoveContainer(c.ctx, id) },
+			removed: func(id string) string { return id },
+		}),
+		statusCommand(&cli.Command{Name: "inspect", Usage: "Display the status of one or more containers", ArgsUsage: "CONTAINER-ID [CONTAINER-ID...]"},
+			func(c *session, arg string, verbose bool) (*statusResult, error) {
+				id, err := c.containerID(arg)
+				if err != nil {
+					return nil, err
+				}
+				r, err := c.rt.ContainerStatus(c.ctx, id, verbose)
+				if err != nil {
+					return nil, fmt.Errorf("getting the status of the container %q: %w", arg, err)
+				}
+				return &statusResult{status: r.GetStatus(), info: r.GetInfo(), table: func() { printContainerStatusTable(c, r.GetStatus()) }}, nil
+			}, runtimeService),
+		{
+			Name:                   "ps",
+			Usage:                  "List containers",
+			UseShortOptionHandling: true,
+			Flags: []cli.Flag{
+				&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "Show verbose information for containers"},
+				&cli.StringFlag{Name: "id", Usage: "Filter by container id"},
+				&cli.StringFlag{Name: "name", Usage: "Filter by container name regular expression pattern"},
+				&cli.StringFlag{Name: "pod", Aliases: []string{"p"}, Usage: "Filter by pod id"},
+				&cli.StringFlag{Name: "image", Usage: "Filter by container image"},
+				&cli.StringFlag{Name: "state", Aliases: []string{"s"}, Usage: "Filter by container state"},
+				&cli.StringSliceFlag{Name: "label", Usage: "Filter by key=value label"},
+				&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "Only display container IDs"},
+				outputFlag("table", "json|yaml|table"),
+				&cli.BoolFlag{Name: "all", Aliases: []string{"a"}, Usage: "Show all containers"},
+				&cli.BoolFlag{Name: "latest", Aliases: []string{"l"}, Usage: "Show the most recently created container (includes all states)"},
+				&cli.IntFlag{Name: "last", Aliases: []string{"n"}, Usage: "Show last n recently created containers (includes all states). Set 0 for unlimited."},
+				&cli.BoolFlag{Name: "no-trunc", Usage: "Show output without truncating the ID"},
+				&cli.BoolFlag{Name: "resolve-image-path", Aliases: []string{"r"}, Usage: "Show image path instead of image id"},
+				&cli.StringFlag{Name: "namespace", Usage: "Filter by pod namespace regular expression pattern"},
+				templateFlag(),
+			},
+			Action: action(listContainers),
+		},
+		{
+			Name:      "update",
+			Usage:     "Update one or more running containers",
+			ArgsUsage: "CONTAINER-ID [CONTAINER-ID...]",
+			Flags: []cli.Flag{
+				&cli.Int64Flag{Name: "cpu-count", Usage: "(Windows only) Number of CPUs available to the container"},
+				&cli.Int64Flag{Name: "cpu-maximum", Usage: "(Windows only) Portion of CPU cycles specified as a percentage * 100"},
+				&cli.Int64Flag{Name: "cpu-period", Usage: "CPU CFS period to be used for hardcapping (in usecs). 0 to use system default"},
+				&cli.Int64Flag{Name: "cpu-quota", Usage: "CPU CFS hardcap limit (in usecs). Allowed cpu time in a given period"},
+				&cli.Int64Flag{Name: "cpu-share", Usage: "CPU shares (relative weight vs. other containers)"},
+				// Upstream's --memory takes bytes only; a unit suffix (64m) is the lab's addition.
+				&cli.StringFlag{Name: "memory", Usage: "Memory limit (in bytes)"},
+				&cli.StringFlag{Name: "cpuset-cpus", Usage: "CPU(s) to use"},
+				&cli.StringFlag{Name: "cpuset-mems", Usage: "Memory node(s) to use"},
+			},
+			Action: action(func(c *session, p *parsed) error {
+				if len(p.args) == 0 {
+					return errIDEmpty
+				}
+				res := &pb.LinuxContainerResources{
+					CpuPeriod:  p.Int("cpu-period"),
+					CpuQuota:   p.Int("cpu-quota"),
+					CpuShares:  p.Int("cpu-share"),
+					CpusetCpus: p.String("cpuset-cpus"),
+					CpusetMems: p.String("cpuset-mems"),
+				}
+				if m := p.String("memory"); m != "" {
+					n, err := parseBytes(m)
+					if err != nil {
+						return err
+					}
+					res.MemoryLimitInBytes = n
+				}
+				return c.eachContainer(p.args, func(id string) error {
+					if err := c.rt.UpdateContainerResources(c.ctx, id, &pb.ContainerResources{Linux: res}); err != nil {
+						return fmt.Errorf("updating container resources for %q: %w", id, err)
+					}
+					fmt.Fprintln(c.stdout, id)
+					return nil
+				})
+			}),
+		},
+		{
+			Name:      "run",
+			Usage:     "Run a new container inside a sandbox",
+			ArgsUsage: "container-config.[json|yaml] pod-config.[json|yaml]",
+			Flags: append(containerPullFlags(
+				"Do not pull the image (overrides disable-pull-on-run=false in config)",
+				"Pull the image (overrides disable-pull-on-run=true in config)"),
+				&cli.StringFlag{Name: "runtime", Aliases: []string{"r"}, Usage: "Runtime handler to use. Available options are defined by the container runtime."}),
+			Action: action(func(c *session, p *parsed) error {
+				if len(p.args) != 2 {
+					return p.showHelp()
+				}
+				pod, err := c.podConfig(p.args[1], "")
+				if err != nil {
+					return err
+				}
+				ctx, cancel := c.requestContext(p.Duration("cancel-timeout"))
+				defer cancel()
+				podID, err := c.rt.RunPodSandbox(ctx, pod, p.String("runtime"))
+				if err != nil {
+					return fmt.Errorf("run pod sandbox: %w", err)
+				}
+				pull := (!c.disablePullRun || p.Bool("with-pull")) && !p.Bool("no-pull")
+				id, err := c.createContainer(p, podID, p.args[0], p.args[1], pull)
+				if err != nil {
+					return fmt.Errorf("creating container failed: %w", err)
+				}
+				if err := c.rt.StartContainer(c.ctx, id); err != nil {
 					return fmt.Errorf("starting the container %q: %w", id, err)
 				}
 				fmt.Fprintln(c.stdout, id)
 				return nil
-			})
+			}),
 		},
-	},
-	{
-		name: "stop", usage: "Stop one or more running containers", args: "CONTAINER-ID [CONTAINER-ID...]",
-		flags: []flagDef{{name: "timeout", short: "t", kind: intFlag, usage: "Seconds to wait to kill the container after a graceful stop is requested", def: "0"}},
-		run: func(c *cli, p *parsed) error {
-			return c.eachContainer(p.args, func(id string) error {
-				rt, _ := c.runtime()
-				if err := rt.StopContainer(c.ctx, id, p.Int("timeout")); err != nil {
-					return fmt.Errorf("stopping the container %q: %w", id, err)
-				}
-				fmt.Fprintln(c.stdout, id)
-				return nil
-			})
-		},
-	},
-	removeCommand(removeSpec{
-		name: "rm", usage: "Remove one or more containers", args: "CONTAINER-ID [CONTAINER-ID...]",
-		what: "container", plural: "containers",
-		all: func(c *cli) ([]string, error) {
-			ctrs, err := c.rt.ListContainers(c.ctx, nil)
-			if err != nil {
-				return nil, fmt.Errorf("list containers: %w", err)
-			}
-			ids := make([]string, 0, len(ctrs))
-			for _, ctr := range ctrs {
-				ids = append(ids, ctr.GetId())
-			}
-			return ids, nil
-		},
-		resolve: (*cli).containerID,
-		running: func(c *cli, id string) (bool, error) {
-			st, err := c.rt.ContainerStatus(c.ctx, id, false)
-			return st.GetStatus().GetState() == pb.ContainerState_CONTAINER_RUNNING, err
-		},
-		stop:    func(c *cli, id string) error { return c.rt.StopContainer(c.ctx, id, 0) },
-		remove:  func(c *cli, id string) error { return c.rt.RemoveContainer(c.ctx, id) },
-		removed: func(id string) string { return id },
-	}),
-	statusCommand("inspect", "Display the status of one or more containers", "CONTAINER-ID [CONTAINER-ID...]",
-		func(c *cli, arg string, verbose bool) (*statusResult, error) {
-			id, err := c.containerID(arg)
-			if err != nil {
-				return nil, err
-			}
-			r, err := c.rt.ContainerStatus(c.ctx, id, verbose)
-			if err != nil {
-				return nil, fmt.Errorf("getting the status of the container %q: %w", arg, err)
-			}
-			return &statusResult{status: r.GetStatus(), info: r.GetInfo(), table: func() { printContainerStatusTable(c, r.GetStatus()) }}, nil
-		}, runtimeService),
-	{
-		name: "ps", usage: "List containers",
-		flags: []flagDef{
-			{name: "verbose", short: "v", kind: boolFlag, usage: "Show verbose information for containers"},
-			{name: "id", kind: stringFlag, usage: "Filter by container id"},
-			{name: "name", kind: stringFlag, usage: "filter by container name regular expression pattern"},
-			{name: "pod", short: "p", kind: stringFlag, usage: "Filter by pod id"},
-			{name: "image", kind: stringFlag, usage: "Filter by container image"},
-			{name: "state", short: "s", kind: stringFlag, usage: "Filter by container state"},
-			{name: "label", kind: sliceFlag, usage: "Filter by key=value label"},
-			{name: "quiet", short: "q", kind: boolFlag, usage: "Only display container IDs"},
-			outputFlag("", "json|yaml|table"),
-			{name: "all", short: "a", kind: boolFlag, usage: "Show all containers"},
-			{name: "latest", short: "l", kind: boolFlag, usage: "Show the most recently created container (includes all states)"},
-			{name: "last", short: "n", kind: intFlag, usage: "Show last n recently created containers (includes all states). Set 0 for unlimited.", def: "0"},
-			{name: "no-trunc", kind: boolFlag, usage: "Show output without truncating the ID"},
-			{name: "resolve-image-path", short: "r", kind: boolFlag, usage: "Show image path instead of image id"},
-			{name: "namespace", kind: stringFlag, usage: "Filter by pod namespace regular expression pattern"},
-			templateFlag,
-		},
-		run: listContainers,
-	},
-	{
-		name: "update", usage: "Update one or more running containers", args: "CONTAINER-ID [CONTAINER-ID...]",
-		flags: []flagDef{
-			{name: "cpu-count", kind: intFlag, usage: "(Windows only) Number of CPUs available to the container", def: "0"},
-			{name: "cpu-maximum", kind: intFlag, usage: "(Windows only) Portion of CPU cycles specified as a percentage * 100", def: "0"},
-			{name: "cpu-period", kind: intFlag, usage: "CPU CFS period to be used for hardcapping (in usecs). 0 to use system default", def: "0"},
-			{name: "cpu-quota", kind: intFlag, usage: "CPU CFS hardcap limit (in usecs). Allowed cpu time in a given period", def: "0"},
-			{name: "cpu-share", kind: intFlag, usage: "CPU shares (relative weight vs. other containers)", def: "0"},
-			{name: "cpuset-cpus", kind: stringFlag, usage: "CPU(s) to use"},
-			{name: "cpuset-mems", kind: stringFlag, usage: "Memory node(s) to use"},
-			{name: "memory", kind: stringFlag, usage: "Memory limit (in bytes, or with a unit suffix: k, m, g)"},
-		},
-		run: func(c *cli, p *parsed) error {
-			if len(p.args) == 0 {
-				return usageError{}
-			}
-			res := &pb.LinuxContainerResources{
-				CpuPeriod:  p.Int("cpu-period"),
-				CpuQuota:   p.Int("cpu-quota"),
-				CpuShares:  p.Int("cpu-share"),
-				CpusetCpus: p.String("cpuset-cpus"),
-				CpusetMems: p.String("cpuset-mems"),
-			}
-			if m := p.String("memory"); m != "" {
-				n, err := parseBytes(m)
-				if err != nil {
-					return err
-				}
-				res.MemoryLimitInBytes = n
-			}
-			return c.eachContainer(p.args, func(id string) error {
-				rt, _ := c.runtime()
-				if err := rt.UpdateContainerResources(c.ctx, id, &pb.ContainerResources{Linux: res}); err != nil {
-					return fmt.Errorf("updating container resources for %q: %w", id, err)
-				}
-				fmt.Fprintln(c.stdout, id)
-				return nil
-			})
-		},
-	},
-	{
-		name: "run", usage: "Run a new container inside a sandbox", args: "container-config.[json|yaml] pod-config.[json|yaml]",
-		flags: []flagDef{
-			{name: "runtime", short: "r", kind: stringFlag, usage: "Runtime handler to use. Available options are defined by the container runtime."},
-			{name: "no-pull", kind: boolFlag, usage: "Do not pull the image (overrides disable-pull-on-run=false in config)"},
-			{name: "with-pull", kind: boolFlag, usage: "Pull the image (overrides disable-pull-on-run=true in config)"},
-			{name: "cancel-timeout", short: "T", kind: stringFlag, usage: "Seconds to wait for a container create request before cancelling the request", def: "0s"},
-		},
-		run: func(c *cli, p *parsed) error {
-			if len(p.args) != 2 {
-				return usageError{"Incorrect Usage: run needs a container config and a pod config"}
-			}
-			pod, err := c.podConfig(p.args[1], "")
-			if err != nil {
-				return err
-			}
-			rt := c.rt
-			podID, err := rt.RunPodSandbox(c.ctx, pod, p.String("runtime"))
-			if err != nil {
-				return fmt.Errorf("run pod sandbox: %w", err)
-			}
-			pull := (!c.disablePullRun || p.Bool("with-pull")) && !p.Bool("no-pull")
-			id, err := c.createContainer(podID, p.args[0], p.args[1], pull)
-			if err != nil {
-				return fmt.Errorf("creating container failed: %w", err)
-			}
-			if err := rt.StartContainer(c.ctx, id); err != nil {
-				return fmt.Errorf("starting the container %q: %w", id, err)
-			}
-			fmt.Fprintln(c.stdout, id)
-			return nil
-		},
-	},
+	}
 }
 
+// errIDEmpty is upstream's answer to a command that needs IDs and got none.
+var errIDEmpty = errors.New("ID cannot be empty")
+
 // eachContainer resolves each ID and runs f, collecting the errors (crictl carries on with the rest).
-func (c *cli) eachContainer(args []string, f func(id string) error) error {
-	if len(args) == 0 {
-		return usageError{}
-	}
+func (c *session) eachContainer(args []string, f func(id string) error) error {
 	if _, err := c.runtime(); err != nil {
 		return err
 	}
@@ -240,8 +289,8 @@ func (c *cli) eachContainer(args []string, f func(id string) error) error {
 }
 
 // createContainer loads the configs and creates the container; with pull, a missing image is
-// pulled first (which, in the lab, fails with a hint).
-func (c *cli) createContainer(podID, ctrPath, podPath string, pull bool) (string, error) {
+// pulled first (with the command's credentials and --pull-timeout).
+func (c *session) createContainer(p *parsed, podID, ctrPath, podPath string, pull bool) (string, error) {
 	ctr, err := loadContainerConfig(ctrPath)
 	if err != nil {
 		return "", fmt.Errorf("load containerConfig: %w", err)
@@ -250,7 +299,6 @@ func (c *cli) createContainer(podID, ctrPath, podPath string, pull bool) (string
 	if err != nil {
 		return "", err
 	}
-	rt := c.rt
 	if pull {
 		img, err := c.images()
 		if err != nil {
@@ -258,14 +306,22 @@ func (c *cli) createContainer(podID, ctrPath, podPath string, pull bool) (string
 		}
 		st, err := img.ImageStatus(c.ctx, ctr.GetImage(), false)
 		if err == nil && st.GetImage() == nil {
-			if _, err := img.PullImage(c.ctx, ctr.GetImage(), nil, pod); err != nil {
+			auth, err := c.pullAuth(p)
+			if err != nil {
+				return "", err
+			}
+			ctx, cancel := c.requestContext(p.Duration("pull-timeout"))
+			defer cancel()
+			if _, err := img.PullImage(ctx, ctr.GetImage(), auth, pod); err != nil {
 				return "", pullError(ctr.GetImage().GetImage(), err)
 			}
 		}
 	}
-	id, err := rt.CreateContainer(c.ctx, podID, ctr, pod)
+	ctx, cancel := c.requestContext(p.Duration("cancel-timeout"))
+	defer cancel()
+	id, err := c.rt.CreateContainer(ctx, podID, ctr, pod)
 	if err != nil {
-		return "", fmt.Errorf("creating container: %w", err)
+		return "", err
 	}
 	return id, nil
 }
@@ -289,7 +345,7 @@ func parseBytes(s string) (int64, error) {
 	return int64(f * float64(mult)), nil
 }
 
-func listContainers(c *cli, p *parsed) error {
+func listContainers(c *session, p *parsed) error {
 	format := p.String("output")
 	if err := checkFormat(format, true); err != nil {
 		return err
@@ -436,7 +492,7 @@ func listContainers(c *cli, p *parsed) error {
 	return nil
 }
 
-func printContainerStatusTable(c *cli, s *pb.ContainerStatus) {
+func printContainerStatusTable(c *session, s *pb.ContainerStatus) {
 	fmt.Fprintf(c.stdout, "ID: %s\n", s.GetId())
 	if m := s.GetMetadata(); m != nil {
 		if m.Name != "" {

@@ -11,44 +11,72 @@ import (
 	pb "k8s.io/cri-api/pkg/apis/runtime/v1"
 )
 
-func TestParseFlagsCombinedShortAndPositional(t *testing.T) {
-	defs := streamCommands[0].flags
-	p, err := parseFlags(defs, []string{"-it", "abc", "sh", "-c", "echo hi"})
-	if err != nil {
-		t.Fatal(err)
+// parseWith runs a command line through the real app with the named command's action replaced,
+// and returns what the action would have been given (and the session).
+func parseWith(t *testing.T, name string, args ...string) (*parsed, *session) {
+	t.Helper()
+	var o, e bytes.Buffer
+	s := newSession(&o, &e, strings.NewReader(""))
+	app := s.newApp()
+	var got *parsed
+	cmd := app.Command(name)
+	if cmd == nil {
+		t.Fatalf("no command %q", name)
 	}
+	cmd.Action = action(func(_ *session, p *parsed) error { got = p; return nil })
+	if err := app.Run(append([]string{"crictl"}, args...)); err != nil {
+		t.Fatalf("%q: %v\n%s%s", args, err, o.String(), e.String())
+	}
+	if got == nil {
+		t.Fatalf("%q: the action did not run\n%s", args, o.String())
+	}
+	return got, s
+}
+
+func TestFlagsCombinedShortAndPositional(t *testing.T) {
+	p, _ := parseWith(t, "exec", "exec", "-it", "abc", "sh", "-c", "echo hi")
 	if !p.Bool("interactive") || !p.Bool("tty") || p.Bool("sync") {
-		t.Fatalf("flags: %+v", p.values)
+		t.Fatalf("-it: interactive %v tty %v sync %v", p.Bool("interactive"), p.Bool("tty"), p.Bool("sync"))
 	}
 	if strings.Join(p.args, "|") != "abc|sh|-c|echo hi" {
 		t.Fatalf("args after the first positional must stay positional: %q", p.args)
 	}
+	if p.String("transport") != "websocket" {
+		t.Fatalf("transport default: %q", p.String("transport"))
+	}
 }
 
-func TestParseFlagsValues(t *testing.T) {
-	defs := findCommand("ps").flags
-	p, err := parseFlags(defs, []string{"-o", "json", "--label=a=b", "--label", "c=d", "-n5", "--state=exited", "-aq"})
-	if err != nil {
-		t.Fatal(err)
-	}
+func TestFlagsValues(t *testing.T) {
+	p, _ := parseWith(t, "ps", "ps", "-o", "json", "--label=a=b", "--label", "c=d", "-n", "5", "--state=exited", "-aq")
 	if p.String("output") != "json" || p.Int("last") != 5 || p.String("state") != "exited" || !p.Bool("all") || !p.Bool("quiet") {
-		t.Fatalf("values: %+v", p.values)
+		t.Fatalf("values: output %q last %d state %q all %v quiet %v", p.String("output"), p.Int("last"), p.String("state"), p.Bool("all"), p.Bool("quiet"))
 	}
 	if got := p.Slice("label"); len(got) != 2 || got[0] != "a=b" || got[1] != "c=d" {
 		t.Fatalf("labels: %q", got)
 	}
-	if _, err := parseFlags(defs, []string{"--nope"}); err == nil || !strings.Contains(err.Error(), "flag provided but not defined: -nope") {
-		t.Fatalf("unknown flag: %v", err)
+	p, _ = parseWith(t, "ps", "ps")
+	if p.String("output") != "table" || p.Int("last") != 0 {
+		t.Fatalf("defaults: output %q last %d", p.String("output"), p.Int("last"))
 	}
-	if _, err := parseFlags(defs, []string{"-o"}); err == nil || !strings.Contains(err.Error(), "flag needs an argument") {
-		t.Fatalf("missing value: %v", err)
+	p, _ = parseWith(t, "logs", "logs", "abc")
+	if p.Int("tail") != -1 || p.Int("limit-bytes") != -1 {
+		t.Fatalf("logs defaults: tail %d limit-bytes %d", p.Int("tail"), p.Int("limit-bytes"))
 	}
-	if _, err := parseFlags(defs, []string{"-n", "x"}); err == nil {
-		t.Fatal("a non-numeric --last must fail")
+	p, _ = parseWith(t, "stop", "stop", "-t", "7", "abc")
+	if p.Int("timeout") != 7 {
+		t.Fatalf("stop -t: %d", p.Int("timeout"))
 	}
-	p, _ = parseFlags(defs, []string{"--", "-a"})
-	if p.Bool("all") || len(p.args) != 1 {
-		t.Fatal("-- ends the flags")
+	p, _ = parseWith(t, "runp", "runp", "-r", "crun", "-T", "5s", "pod.json")
+	if p.String("runtime") != "crun" || p.Duration("cancel-timeout") != 5*time.Second || p.args[0] != "pod.json" {
+		t.Fatalf("runp: runtime %q cancel-timeout %v args %q", p.String("runtime"), p.Duration("cancel-timeout"), p.args)
+	}
+	p, _ = parseWith(t, "images", "img", "-q")
+	if !p.Bool("quiet") {
+		t.Fatal("the img alias and its -q")
+	}
+	t.Setenv("CRICTL_CREDS", "user:secret")
+	if p, _ = parseWith(t, "pull", "pull", "busybox"); p.String("creds") != "user:secret" {
+		t.Fatalf("--creds from CRICTL_CREDS: %q", p.String("creds"))
 	}
 }
 
@@ -56,31 +84,33 @@ func TestGlobalFlagsAndPrecedence(t *testing.T) {
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "crictl.yaml")
 	os.WriteFile(cfg, []byte("runtime-endpoint: unix:///from/config.sock\nimage-endpoint: unix:///img/config.sock\ntimeout: 10\ndebug: false\n"), 0o644)
-	load := func(args []string) *cli {
-		t.Helper()
-		defs := append(append([]flagDef{}, globalFlags...), flagDef{name: "help", short: "h", kind: boolFlag})
-		g, err := parseFlags(defs, args)
-		if err != nil {
-			t.Fatal(err)
-		}
-		c := &cli{stderr: &bytes.Buffer{}}
-		if err := c.loadSettings(g); err != nil {
-			t.Fatal(err)
-		}
-		return c
-	}
-	t.Setenv("CONTAINER_RUNTIME_ENDPOINT", "")
-	c := load([]string{"-c", cfg, "ps"})
-	if c.runtimeEP != "unix:///from/config.sock" || c.imageEP != "unix:///img/config.sock" || c.timeout != 10*time.Second {
-		t.Fatalf("config file: %+v", c)
+	unsetenv(t, "CONTAINER_RUNTIME_ENDPOINT")
+	_, s := parseWith(t, "ps", "-c", cfg, "ps")
+	if s.runtimeEP != "unix:///from/config.sock" || !s.runtimeEPSet || s.imageEP != "unix:///img/config.sock" || s.timeout != 10*time.Second || s.debug {
+		t.Fatalf("config file: ep %q set %v img %q timeout %v debug %v", s.runtimeEP, s.runtimeEPSet, s.imageEP, s.timeout, s.debug)
 	}
 	t.Setenv("CONTAINER_RUNTIME_ENDPOINT", "unix:///from/env.sock")
-	if c = load([]string{"-c", cfg, "ps"}); c.runtimeEP != "unix:///from/env.sock" {
-		t.Fatalf("env over config: %s", c.runtimeEP)
+	if _, s = parseWith(t, "ps", "-c", cfg, "ps"); s.runtimeEP != "unix:///from/env.sock" {
+		t.Fatalf("env over config: %s", s.runtimeEP)
 	}
-	if c = load([]string{"-c", cfg, "-r", "unix:///flag.sock", "-t", "3s", "-D", "ps"}); c.runtimeEP != "unix:///flag.sock" || c.timeout != 3*time.Second || !c.debug {
-		t.Fatalf("flag over env: %+v", c)
+	if _, s = parseWith(t, "ps", "-c", cfg, "-r", "unix:///flag.sock", "-t", "3s", "-D", "ps"); s.runtimeEP != "unix:///flag.sock" || s.timeout != 3*time.Second || !s.debug {
+		t.Fatalf("flag over env: ep %q timeout %v debug %v", s.runtimeEP, s.timeout, s.debug)
 	}
+	unsetenv(t, "CONTAINER_RUNTIME_ENDPOINT")
+	t.Setenv("CRI_CONFIG_FILE", filepath.Join(dir, "missing.yaml"))
+	if _, s = parseWith(t, "config", "config", "--list"); s.runtimeEPSet || s.timeout != defaultTimeout {
+		t.Fatalf("a missing config file named for `config`: set %v timeout %v", s.runtimeEPSet, s.timeout)
+	}
+	var o, e bytes.Buffer
+	if code := newSession(&o, &e, nil).main([]string{"ps"}); code != 1 || !strings.Contains(e.String(), "get server config: load config file") {
+		t.Errorf("a missing config file named in CRI_CONFIG_FILE: %d %s", code, e.String())
+	}
+}
+
+// unsetenv removes a variable for one test (urfave/cli takes a variable set to "" as set).
+func unsetenv(t *testing.T, key string) {
+	t.Setenv(key, "")
+	os.Unsetenv(key)
 }
 
 func TestMatchID(t *testing.T) {
@@ -157,11 +187,30 @@ func TestOutputFormats(t *testing.T) {
 	if err := printProto(&b, resp, "yaml", ""); err != nil {
 		t.Fatal(err)
 	}
-	y := b.String()
-	for _, want := range []string{"items:\n- annotations: {}\n  createdAt: \"1700000000000000000\"\n", "  metadata:\n    attempt: 0\n    name: nginx-sandbox\n", "  state: SANDBOX_READY\n"} {
-		if !strings.Contains(y, want) {
-			t.Errorf("yaml lacks %q:\n%s", want, y)
-		}
+	want := `items:
+- annotations: {}
+  createdAt: "1700000000000000000"
+  id: abc
+  labels:
+    app: x
+  metadata:
+    attempt: 0
+    name: nginx-sandbox
+    namespace: default
+    uid: u1
+  runtimeHandler: ""
+  state: SANDBOX_READY
+
+`
+	if b.String() != want {
+		t.Errorf("yaml:\n%s\nwant:\n%s", b.String(), want)
+	}
+	y, err := jsonToYAML([]byte(`{"args":["sh","-c","echo: hi"],"n":1.5,"on":"on","empty":[],"nested":[["a"]],"m":[{"k":true}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "args:\n- sh\n- -c\n- 'echo: hi'\nempty: []\nm:\n- k: true\n\"n\": 1.5\nnested:\n- - a\n\"on\": \"on\"\n"; y != want {
+		t.Errorf("jsonToYAML:\n%s\nwant:\n%s", y, want)
 	}
 	b.Reset()
 	if err := printProto(&b, resp, "go-template", `{{range .items}}{{.metadata.name}} {{.state}}{{end}}`); err != nil {
@@ -215,7 +264,8 @@ linux: {}
 	}
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "pod.yaml"), []byte(src), 0o644)
-	cfg, err := loadPodConfig(filepath.Join(dir, "pod.yaml"))
+	var warn bytes.Buffer
+	cfg, err := newSession(&warn, &warn, nil).loadPodConfig(filepath.Join(dir, "pod.yaml"))
 	if err != nil {
 		t.Fatalf("%v (json %s)", err, js)
 	}
@@ -223,17 +273,34 @@ linux: {}
 		cfg.GetLabels()["app"] != "web" || cfg.GetPortMappings()[0].GetContainerPort() != 80 || cfg.GetDnsConfig().GetServers()[0] != "10.0.0.1" || cfg.GetLinux() == nil {
 		t.Fatalf("parsed: %v", cfg)
 	}
-	if _, err := yamlToJSON([]byte("a: &x 1\n")); err == nil {
-		t.Error("anchors are refused")
+	if !strings.Contains(warn.String(), "level=warning msg=\"cgroup_parent is not set. Use `runtime-config` to get the runtime cgroup driver\"") {
+		t.Errorf("upstream's warning for a linux section without cgroup_parent: %q", warn.String())
 	}
-	m, err := parseConfig("runtime-endpoint: unix:///run/containerd/containerd.sock\ntimeout: 10\ndebug: false\n")
-	if err != nil || m["runtime-endpoint"] != "unix:///run/containerd/containerd.sock" || m["timeout"] != "10" || m["debug"] != "false" {
-		t.Fatalf("config: %v %v", m, err)
+	if js, err := yamlToJSON([]byte("a: &x {b: 1}\nc: *x\nd: |\n  two\n  lines\n")); err != nil || string(js) != `{"a":{"b":1},"c":{"b":1},"d":"two\nlines\n"}` {
+		t.Errorf("anchors and block scalars: %s %v", js, err)
+	}
+	if _, err := yamlToJSON([]byte("a:\n\tb: 1\n")); err == nil {
+		t.Error("a tab indentation must fail")
+	}
+	m, err := parseConfig([]byte("# the lab's\nruntime-endpoint: unix:///run/containerd/containerd.sock\ntimeout: 10\ndebug: false\n"))
+	if err != nil || m.RuntimeEndpoint != "unix:///run/containerd/containerd.sock" || m.Timeout != 10 || m.Debug {
+		t.Fatalf("config: %+v %v", m, err)
+	}
+	if _, err := parseConfig([]byte("{\"runtime-endpoint\": \"unix:///x.sock\", \"timeout\": 3}")); err != nil {
+		t.Errorf("a JSON config: %v", err)
+	}
+	if _, err := parseConfig([]byte("runtime_endpoint: x\n")); err == nil || err.Error() != "Config option 'runtime_endpoint' is not valid" {
+		t.Errorf("unknown option: %v", err)
+	}
+	if _, err := parseConfig([]byte("timeout: 2s\n")); err == nil || !strings.Contains(err.Error(), "parsing config option 'timeout'") {
+		t.Errorf("a timeout that is not a number of seconds: %v", err)
 	}
 }
 
 func TestPodConfigChecks(t *testing.T) {
 	dir := t.TempDir()
+	var warn bytes.Buffer
+	loadPodConfig := newSession(&warn, &warn, nil).loadPodConfig
 	p := filepath.Join(dir, "pod.json")
 	os.WriteFile(p, []byte(`{"metadata":{"name":"x"}}`), 0o644)
 	if _, err := loadPodConfig(p); err == nil || !strings.Contains(err.Error(), "name or namespace") {
@@ -244,6 +311,9 @@ func TestPodConfigChecks(t *testing.T) {
 	if err != nil || len(cfg.GetMetadata().GetUid()) != 36 {
 		t.Errorf("a uid is generated: %v %v", cfg, err)
 	}
+	if warn.Len() != 0 {
+		t.Errorf("no linux section, no warning: %q", warn.String())
+	}
 	if _, err := loadPodConfig(filepath.Join(dir, "nope.json")); err == nil || !strings.Contains(err.Error(), "not found") {
 		t.Errorf("missing file: %v", err)
 	}
@@ -252,6 +322,10 @@ func TestPodConfigChecks(t *testing.T) {
 	ctr, err := loadContainerConfig(c)
 	if err != nil || ctr.GetImage().GetImage() != "busybox" || ctr.GetCommand()[0] != "top" || ctr.GetLogPath() != "busybox.log" {
 		t.Errorf("container config: %v %v", ctr, err)
+	}
+	os.WriteFile(c, []byte("metadata:\n  name: box\nimage: {}\n"), 0o644)
+	if _, err := loadContainerConfig(c); err == nil || !strings.Contains(err.Error(), "image field is not set in image") {
+		t.Errorf("empty image: %v", err)
 	}
 }
 
@@ -309,34 +383,58 @@ func TestExitCodeFromStatus(t *testing.T) {
 }
 
 func TestCLIErrorsAndHelp(t *testing.T) {
+	// A config file of its own: without one crictl warns that /etc/crictl.yaml is missing.
+	cfg := filepath.Join(t.TempDir(), "crictl.yaml")
+	os.WriteFile(cfg, []byte("runtime-endpoint: unix:///nonexistent/crictl-test.sock\ntimeout: 1\n"), 0o644)
+	t.Setenv("CRI_CONFIG_FILE", cfg)
 	run := func(args ...string) (int, string, string) {
 		var o, e bytes.Buffer
-		c := &cli{stdout: &o, stderr: &e, stdin: strings.NewReader("")}
-		c.ctx = t.Context()
-		return c.main(args), o.String(), e.String()
+		s := newSession(&o, &e, strings.NewReader(""))
+		s.ctx = t.Context()
+		return s.main(args), o.String(), e.String()
 	}
 	code, out, _ := run("ps", "--help")
-	if code != 0 || !strings.Contains(out, "crictl ps - List containers") || !strings.Contains(out, "--all, -a") {
-		t.Errorf("ps --help: %d %s", code, out)
+	for _, want := range []string{"NAME:\n   crictl ps - List containers\n", "USAGE:\n   crictl ps [command options]", "--all, -a", "--output value, -o value ", " Output format, One of: json|yaml|table (default: \"table\")\n", "--help, -h"} {
+		if code != 0 || !strings.Contains(out, want) {
+			t.Errorf("ps --help lacks %q: %d\n%s", want, code, out)
+		}
 	}
-	code, _, errOut := run("ps", "--bogus")
-	if code != 1 || !strings.Contains(errOut, "flag provided but not defined: -bogus") {
-		t.Errorf("bad flag: %d %s", code, errOut)
+	code, out, _ = run("--help")
+	for _, want := range []string{"crictl - client for CRI", "runp", "inspectp", "images, image, img", "--runtime-endpoint value, -r value", "[$CONTAINER_RUNTIME_ENDPOINT]", "--timeout value, -t value", "(default: 2s)", "--version, -v"} {
+		if code != 0 || !strings.Contains(out, want) {
+			t.Errorf("--help lacks %q: %d\n%s", want, code, out)
+		}
 	}
-	code, _, errOut = run("-r", "unix:///nonexistent/crictl-test.sock", "-t", "1s", "pods")
-	if code != 1 || !strings.Contains(errOut, "no such file or directory") || !strings.Contains(errOut, "level=fatal") {
+	code, out, _ = run("runp")
+	if code != 0 || !strings.Contains(out, "crictl runp [command options] pod-config.[json|yaml]") {
+		t.Errorf("runp without a config shows its help, as upstream: %d %s", code, out)
+	}
+	code, out, errOut := run("ps", "--bogus")
+	if code != 1 || !strings.Contains(out, "Incorrect Usage: flag provided but not defined: -bogus") || !strings.Contains(errOut, `level=error msg="flag provided but not defined: -bogus"`) {
+		t.Errorf("bad flag: %d\n%s\n%s", code, out, errOut)
+	}
+	code, _, errOut = run("pods")
+	if code != 1 || !strings.Contains(errOut, "no such file or directory") || !strings.Contains(errOut, "level=error") {
 		t.Errorf("missing socket: %d %s", code, errOut)
 	}
 	code, _, errOut = run("nosuchcommand")
-	if code != 1 || !strings.Contains(errOut, "nosuchcommand") {
-		t.Errorf("unknown command: %d %s", code, errOut)
+	if code != 3 || errOut != "No help topic for 'nosuchcommand'\n" {
+		t.Errorf("unknown command: %d %q", code, errOut)
+	}
+	code, _, errOut = run("start")
+	if code != 1 || !strings.Contains(errOut, `msg="ID cannot be empty"`) {
+		t.Errorf("start without IDs: %d %s", code, errOut)
+	}
+	code, _, errOut = run("stop")
+	if code != 1 || errOut != "you must specify at least one CONTAINER-ID or use --all\n" {
+		t.Errorf("stop without IDs: %d %q", code, errOut)
 	}
 	code, out, _ = run("completion", "bash")
-	if code != 0 || !strings.Contains(out, "complete -F _crictl crictl") || !strings.Contains(out, "inspectp") {
+	if code != 0 || !strings.Contains(out, "complete -F _crictl crictl") || !strings.Contains(out, "inspectp") || !strings.Contains(out, "--runtime-endpoint|-r|") {
 		t.Errorf("completion: %d", code)
 	}
 	code, out, _ = run("--version")
-	if code != 0 || !strings.HasPrefix(out, "crictl version ") {
+	if code != 0 || out != "crictl version "+version+"\n" {
 		t.Errorf("--version: %q", out)
 	}
 }
@@ -344,11 +442,10 @@ func TestCLIErrorsAndHelp(t *testing.T) {
 func TestConfigCommand(t *testing.T) {
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "crictl.yaml")
-	os.WriteFile(cfg, []byte("runtime-endpoint: unix:///run/containerd/containerd.sock\ntimeout: 10\n"), 0o644)
+	os.WriteFile(cfg, []byte("# written by hand\nruntime-endpoint: unix:///run/containerd/containerd.sock\ntimeout: 10\n"), 0o644)
 	run := func(args ...string) (int, string) {
 		var o, e bytes.Buffer
-		c := &cli{stdout: &o, stderr: &e}
-		code := c.main(append([]string{"-c", cfg}, args...))
+		code := newSession(&o, &e, nil).main(append([]string{"-c", cfg}, args...))
 		return code, o.String() + e.String()
 	}
 	if code, out := run("config", "--get", "timeout"); code != 0 || out != "10\n" {
@@ -357,15 +454,46 @@ func TestConfigCommand(t *testing.T) {
 	if code, out := run("config", "--set", "debug=true,timeout=5"); code != 0 {
 		t.Errorf("set: %d %q", code, out)
 	}
-	data, _ := os.ReadFile(cfg)
-	if string(data) != "runtime-endpoint: unix:///run/containerd/containerd.sock\ntimeout: 5\ndebug: true\n" {
-		t.Errorf("file after set: %q", data)
+	// As upstream: every option is written, comments and order kept, new ones appended.
+	want := "# written by hand\nruntime-endpoint: unix:///run/containerd/containerd.sock\ntimeout: 5\nimage-endpoint: \"\"\ndebug: true\npull-image-on-create: false\ndisable-pull-on-run: false\nmax-retries: 0\n"
+	if got := mustRead(cfg); got != want {
+		t.Errorf("file after set:\n%s\nwant:\n%s", got, want)
 	}
-	if code, out := run("config", "image-endpoint", "unix:///x.sock"); code != 0 || !strings.Contains(mustRead(cfg), "image-endpoint: unix:///x.sock") {
+	if code, out := run("config", "image-endpoint", "unix:///x.sock"); code != 0 || !strings.Contains(mustRead(cfg), `image-endpoint: "unix:///x.sock"`) || !strings.Contains(out, "No --get, --set or --list provided") {
 		t.Errorf("positional set: %d %q", code, out)
 	}
-	if code, _ := run("config", "--get", "nope"); code != 1 {
-		t.Error("unknown key must fail")
+	if code, out := run("config", "--list"); code != 0 || !strings.Contains(out, "KEY                    VALUE") || !strings.Contains(out, "image-endpoint         unix:///x.sock") {
+		t.Errorf("list: %d %q", code, out)
+	}
+	if code, out := run("config", "--get", "nope"); code != 1 || !strings.Contains(out, "no configuration option named nope") {
+		t.Errorf("unknown key: %d %q", code, out)
+	}
+	if code, out := run("config", "--set", "timeout=soon"); code != 1 || !strings.Contains(out, "parse timeout value 'soon'") {
+		t.Errorf("bad timeout: %d %q", code, out)
+	}
+	fresh := filepath.Join(dir, "sub", "new.yaml")
+	var o, e bytes.Buffer
+	// The file is created with every option empty (quoted ""), and a value set later keeps the
+	// quotes: yaml.v3 keeps a node's style, as it does for upstream.
+	if code := newSession(&o, &e, nil).main([]string{"-c", fresh, "config", "--set", "runtime-endpoint=unix:///y.sock"}); code != 0 || !strings.HasPrefix(mustRead(fresh), "runtime-endpoint: \"unix:///y.sock\"\n") {
+		t.Errorf("config creates a missing file: %d %s %q", code, e.String(), mustRead(fresh))
+	}
+}
+
+func TestLoggerFormat(t *testing.T) {
+	var b bytes.Buffer
+	l := newLogger(&b)
+	l.now = func() time.Time { return time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC) }
+	l.warnf("No pods to remove")
+	l.errorf("plain")
+	l.debugf("hidden")
+	l.debug = true
+	l.debugf("shown")
+	want := "time=\"2026-01-02T03:04:05Z\" level=warning msg=\"No pods to remove\"\n" +
+		"time=\"2026-01-02T03:04:05Z\" level=error msg=plain\n" +
+		"time=\"2026-01-02T03:04:05Z\" level=debug msg=shown\n"
+	if b.String() != want {
+		t.Errorf("got:\n%s\nwant:\n%s", b.String(), want)
 	}
 }
 

@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"time"
 
 	pb "k8s.io/cri-api/pkg/apis/runtime/v1"
@@ -53,10 +52,13 @@ func parseSince(s string, now time.Time) (time.Time, error) {
 	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
 		return t, nil
 	}
+	if t, err := time.ParseInLocation("2006-01-02T15:04:05", s, time.Local); err == nil {
+		return t, nil
+	}
 	if d, err := time.ParseDuration(s); err == nil {
 		return now.Add(-d), nil
 	}
-	return time.Time{}, fmt.Errorf("--since: %q is neither an RFC 3339 timestamp nor a duration (42m)", s)
+	return time.Time{}, fmt.Errorf("--since: %q is neither a timestamp (2013-01-02T13:23:37 or RFC 3339) nor a duration (42m)", s)
 }
 
 type logOptions struct {
@@ -171,9 +173,12 @@ func tailStart(f *os.File, n int64) (int64, error) {
 	return 0, nil
 }
 
-func logsCommand(c *cli, p *parsed) error {
-	if len(p.args) != 1 {
-		return usageError{}
+func logsCommand(c *session, p *parsed) error {
+	if len(p.args) == 0 || p.args[0] == "" {
+		return errIDEmpty
+	}
+	if len(p.args) > 1 {
+		return p.showHelp()
 	}
 	rt, err := c.runtime()
 	if err != nil {
@@ -185,9 +190,9 @@ func logsCommand(c *cli, p *parsed) error {
 	}
 	if p.Bool("reopen") {
 		if err := rt.ReopenContainerLog(c.ctx, id); err != nil {
-			return fmt.Errorf("reopen container log: %w", err)
+			return fmt.Errorf("reopen container logs: %w", err)
 		}
-		return nil
+		c.log.infof("Container logs reopened")
 	}
 	st, err := rt.ContainerStatus(c.ctx, id, false)
 	if err != nil {
@@ -203,7 +208,7 @@ func logsCommand(c *cli, p *parsed) error {
 		// kubelet rotates the previous attempt's log to <attempt-1>.log beside this one.
 		att := st.GetStatus().GetMetadata().GetAttempt()
 		if att == 0 {
-			return fmt.Errorf("the container has no previous instance (attempt 0)")
+			return fmt.Errorf("previous terminated container %s not found", st.GetStatus().GetMetadata().GetName())
 		}
 		path = filepath.Join(filepath.Dir(path), strconv.FormatUint(uint64(att-1), 10)+".log")
 	}
@@ -213,7 +218,10 @@ func logsCommand(c *cli, p *parsed) error {
 	}
 	opts := logOptions{tail: p.Int("tail"), limitBytes: p.Int("limit-bytes"), since: since, timestamps: p.Bool("timestamps"), stream: p.String("stream")}
 	if opts.stream != "" && opts.stream != "stdout" && opts.stream != "stderr" {
-		return fmt.Errorf("--stream must be stdout or stderr, not %q", opts.stream)
+		return fmt.Errorf(`invalid stream %q, must be "stdout" or "stderr"`, opts.stream)
+	}
+	if p.IsSet("tail") && p.IsSet("stream") {
+		return errors.New("--tail and --stream are mutually exclusive")
 	}
 	f, err := os.Open(path)
 	if err != nil {
@@ -263,5 +271,3 @@ func logsCommand(c *cli, p *parsed) error {
 		time.Sleep(200 * time.Millisecond)
 	}
 }
-
-var _ = strings.TrimSpace

@@ -1,261 +1,258 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"sort"
-	"strconv"
 	"strings"
+	"text/tabwriter"
 	"time"
 
+	"github.com/urfave/cli/v2"
 	pb "k8s.io/cri-api/pkg/apis/runtime/v1"
 )
 
-// commands is every subcommand, in crictl's names.
-func commands() []*command {
-	var all []*command
-	all = append(all, podCommands...)
-	all = append(all, containerCommands...)
-	all = append(all, imageCommands...)
-	all = append(all, streamCommands...)
-	all = append(all, miscCommands...)
-	return all
-}
-
-var miscCommands = []*command{
-	{
-		name: "version", usage: "Display runtime version information",
-		flags: []flagDef{outputFlag("", "json|yaml|go-template"), templateFlag},
-		run: func(c *cli, p *parsed) error {
-			rt, err := c.runtime()
-			if err != nil {
-				return err
-			}
-			v, err := rt.Version(c.ctx, "v1")
-			if err != nil {
-				return fmt.Errorf("get the runtime version: %w", err)
-			}
-			if f := p.String("output"); f != "" {
-				return printProto(c.stdout, v, f, p.String("template"))
-			}
-			fmt.Fprintf(c.stdout, "Version:  %s\n", v.GetVersion())
-			fmt.Fprintf(c.stdout, "RuntimeName:  %s\n", v.GetRuntimeName())
-			fmt.Fprintf(c.stdout, "RuntimeVersion:  %s\n", v.GetRuntimeVersion())
-			fmt.Fprintf(c.stdout, "RuntimeApiVersion:  %s\n", v.GetRuntimeApiVersion())
-			fmt.Fprintf(c.stdout, "Client:  crictl %s, Runtime Lab's own CRI client (not cri-tools), built on k8s.io/cri-client (%s)\n", version, buildInfo)
-			return nil
-		},
-	},
-	{
-		name: "info", usage: "Display information of the container runtime",
-		flags: []flagDef{outputFlag("json", "json|yaml|go-template"), {name: "quiet", short: "q", kind: boolFlag, usage: "Do not show verbose information"}, templateFlag},
-		run: func(c *cli, p *parsed) error {
-			format := p.String("output")
-			if err := checkFormat(format, false); err != nil {
-				return err
-			}
-			rt, err := c.runtime()
-			if err != nil {
-				return err
-			}
-			r, err := rt.Status(c.ctx, !p.Bool("quiet"))
-			if err != nil {
-				return fmt.Errorf("get status from runtime service: %w", err)
-			}
-			st, err := protoJSON(r.GetStatus())
-			if err != nil {
-				return err
-			}
-			var hs []string
-			for _, h := range r.GetRuntimeHandlers() {
-				js, err := protoJSON(h)
+func miscCommands() []*cli.Command {
+	return []*cli.Command{
+		{
+			Name:  "version",
+			Usage: "Display runtime version information",
+			// -o is the lab's: upstream's version prints only the text form.
+			Flags: []cli.Flag{outputFlag("", "json|yaml|go-template"), templateFlag()},
+			Action: action(func(c *session, p *parsed) error {
+				if len(p.args) != 0 {
+					return p.showHelp()
+				}
+				rt, err := c.runtime()
 				if err != nil {
 					return err
 				}
-				hs = append(hs, js)
-			}
-			handlers := "[" + strings.Join(hs, ",") + "]"
-			features := ""
-			if r.GetFeatures() != nil {
-				if features, err = protoJSON(r.GetFeatures()); err != nil {
+				v, err := rt.Version(c.ctx, "v1")
+				if err != nil {
+					return fmt.Errorf("getting the runtime version: %w", err)
+				}
+				if f := p.String("output"); f != "" {
+					return printProto(c.stdout, v, f, p.String("template"))
+				}
+				fmt.Fprintf(c.stdout, "Version:  %s\n", v.GetVersion())
+				fmt.Fprintf(c.stdout, "RuntimeName:  %s\n", v.GetRuntimeName())
+				fmt.Fprintf(c.stdout, "RuntimeVersion:  %s\n", v.GetRuntimeVersion())
+				fmt.Fprintf(c.stdout, "RuntimeApiVersion:  %s\n", v.GetRuntimeApiVersion())
+				fmt.Fprintf(c.stdout, "Client:  crictl %s, Runtime Lab's own CRI client (not cri-tools), built on k8s.io/cri-client and urfave/cli (%s)\n", version, buildInfo)
+				return nil
+			}),
+		},
+		{
+			Name:                   "info",
+			Usage:                  "Display information of the container runtime",
+			UseShortOptionHandling: true,
+			Flags:                  []cli.Flag{outputFlag("json", "json|yaml|go-template"), quietStatusFlag(), templateFlag()},
+			Action: action(func(c *session, p *parsed) error {
+				if len(p.args) != 0 {
+					return p.showHelp()
+				}
+				format := p.String("output")
+				if err := checkFormat(format, false); err != nil {
 					return err
 				}
-			}
-			return outputStatus(c.stdout, []statusEntry{{status: st, handlers: handlers, features: features, info: r.GetInfo()}}, format, p.String("template"))
+				rt, err := c.runtime()
+				if err != nil {
+					return err
+				}
+				r, err := rt.Status(c.ctx, !p.Bool("quiet"))
+				if err != nil {
+					return fmt.Errorf("get status from runtime service: %w", err)
+				}
+				st, err := protoJSON(r.GetStatus())
+				if err != nil {
+					return err
+				}
+				var hs []string
+				for _, h := range r.GetRuntimeHandlers() {
+					js, err := protoJSON(h)
+					if err != nil {
+						return err
+					}
+					hs = append(hs, js)
+				}
+				handlers := "[" + strings.Join(hs, ",") + "]"
+				features := ""
+				if r.GetFeatures() != nil {
+					if features, err = protoJSON(r.GetFeatures()); err != nil {
+						return err
+					}
+				}
+				return outputStatus(c.stdout, []statusEntry{{status: st, handlers: handlers, features: features, info: r.GetInfo()}}, format, p.String("template"))
+			}),
 		},
-	},
-	{
-		name: "config", usage: "Get, set and list crictl configuration options", args: "[<crictl options>]",
-		flags: []flagDef{
-			{name: "get", kind: stringFlag, usage: "show the option value"},
-			{name: "set", kind: sliceFlag, usage: "set option (can specify multiple or separate values with commas: opt1=val1,opt2=val2)"},
-			{name: "list", kind: boolFlag, usage: "show all option value"},
+		{
+			Name:                   "runtime-config",
+			Usage:                  "Retrieve the container runtime configuration",
+			UseShortOptionHandling: true,
+			Action: action(func(c *session, p *parsed) error {
+				rt, err := c.runtime()
+				if err != nil {
+					return fmt.Errorf("get runtime client: %w", err)
+				}
+				r, err := rt.RuntimeConfig(c.ctx)
+				if err != nil {
+					return fmt.Errorf("get runtime config: call RuntimeConfig RPC: %w", err)
+				}
+				t := &table{tabwriter.NewWriter(c.stdout, 10, 1, 3, ' ', 0)}
+				if r.GetLinux() != nil {
+					t.row("cgroup driver:", r.GetLinux().GetCgroupDriver().String())
+				}
+				t.flush()
+				return nil
+			}),
 		},
-		run: configCommand,
-	},
-	{
-		name: "completion", usage: "Output shell completion code", args: "SHELL (bash)",
-		run: func(c *cli, p *parsed) error {
-			shell := "bash"
-			if len(p.args) > 0 {
-				shell = p.args[0]
-			}
-			if shell != "bash" {
-				return fmt.Errorf("only bash completion is supported by this crictl, not %q", shell)
-			}
-			fmt.Fprint(c.stdout, completionScript())
-			return nil
+		{
+			Name:  "config",
+			Usage: "Get, set and list crictl configuration options",
+			ArgsUsage: `[<crictl options>]
+
+EXAMPLES:
+   # Set the key "debug" to "true"
+   crictl config --set debug=true
+
+   # Set the key "debug" to "true"
+   crictl config debug true
+
+   # Get the value of "debug"
+   crictl config --get debug
+
+   # Show the full configuration
+   crictl config --list
+
+CRICTL OPTIONS:
+	 runtime-endpoint:	Container Runtime Interface (CRI) runtime endpoint (default: "")
+	 image-endpoint:	Container Runtime Interface (CRI) image endpoint (default: "")
+	 timeout:	Timeout of connecting to server (default: 2)
+	 debug:	Enable debug output (default: false)
+	 pull-image-on-create:	Enable pulling image on create requests (default: false)
+	 disable-pull-on-run:	Disable pulling image on run requests (default: false)
+	 max-retries:	Max retries for connecting to an explicitly set endpoint (default: 3, 0 to disable, negative for infinite; read but not used by this crictl)`,
+			UseShortOptionHandling: true,
+			Flags: []cli.Flag{
+				&cli.StringFlag{Name: "get", Usage: "Show the option value"},
+				&cli.StringSliceFlag{Name: "set", Usage: "Set option (can specify multiple or separate values with commas: opt1=val1,opt2=val2)"},
+				&cli.BoolFlag{Name: "list", Usage: "Show all option value"},
+			},
+			Action: action(configCommand),
 		},
-	},
-	{
-		name: "stats", usage: "List container(s) resource usage statistics", args: "[ID]",
-		flags: []flagDef{
-			{name: "all", short: "a", kind: boolFlag, usage: "Show all containers (default shows just running)"},
-			{name: "id", kind: stringFlag, usage: "Filter by container id"},
-			{name: "pod", short: "p", kind: stringFlag, usage: "Filter by pod id"},
-			{name: "label", kind: sliceFlag, usage: "Filter by key=value label"},
-			outputFlag("", "json|yaml|table"),
-			templateFlag,
-			{name: "seconds", short: "s", kind: intFlag, usage: "Sample duration for CPU usage in seconds", def: "1"},
-			{name: "watch", short: "w", kind: boolFlag, usage: "Watch pod resources"},
+		{
+			Name:      "completion",
+			Usage:     "Output shell completion code",
+			ArgsUsage: "SHELL",
+			Description: `Output shell completion code for bash (this crictl has no zsh or fish completion).
+Examples:
+    # Installing bash completion on Linux
+    source <(crictl completion bash)
+	`,
+			Action: action(func(c *session, p *parsed) error {
+				if len(p.args) > 1 {
+					return p.showHelp()
+				}
+				if len(p.args) == 1 && p.args[0] != "bash" {
+					return fmt.Errorf("only bash completion is supported by this crictl, not %q", p.args[0])
+				}
+				fmt.Fprint(c.stdout, bashCompletion(p.ctx.App))
+				return nil
+			}),
 		},
-		run: containerStats,
-	},
-	{
-		name: "statsp", usage: "List pod statistics. Stats represent a structured API that will fulfill the Kubelet's /stats/summary endpoint.", args: "[ID]",
-		flags: []flagDef{
-			{name: "label", kind: sliceFlag, usage: "Filter by key=value label"},
-			{name: "id", kind: stringFlag, usage: "Filter by pod id"},
-			outputFlag("", "json|yaml|table"),
-			templateFlag,
-			{name: "seconds", short: "s", kind: intFlag, usage: "Sample duration for CPU usage in seconds", def: "1"},
-			{name: "watch", short: "w", kind: boolFlag, usage: "Watch pod resources"},
+		{
+			Name:                   "stats",
+			Usage:                  "List container(s) resource usage statistics",
+			UseShortOptionHandling: true,
+			ArgsUsage:              "[ID]",
+			Flags: []cli.Flag{
+				&cli.BoolFlag{Name: "all", Aliases: []string{"a"}, Usage: "Show all containers (default shows just running)"},
+				&cli.StringFlag{Name: "id", Usage: "Filter by container id"},
+				&cli.StringFlag{Name: "pod", Aliases: []string{"p"}, Usage: "Filter by pod id"},
+				&cli.StringSliceFlag{Name: "label", Usage: "Filter by key=value label"},
+				outputFlag("", "json|yaml|table"),
+				&cli.IntFlag{Name: "seconds", Aliases: []string{"s"}, Value: 1, Usage: "Sample duration for CPU usage in seconds"},
+				&cli.BoolFlag{Name: "watch", Aliases: []string{"w"}, Usage: "Watch pod resources"},
+				templateFlag(),
+			},
+			Action: action(containerStats),
 		},
-		run: podStats,
-	},
+		{
+			Name:                   "statsp",
+			Usage:                  "List pod statistics. Stats represent a structured API that will fulfill the Kubelet's /stats/summary endpoint.",
+			UseShortOptionHandling: true,
+			ArgsUsage:              "[ID]",
+			Flags: []cli.Flag{
+				&cli.StringFlag{Name: "id", Usage: "Filter by pod id"},
+				&cli.StringSliceFlag{Name: "label", Usage: "Filter by key=value label"},
+				outputFlag("", "json|yaml|table"),
+				&cli.IntFlag{Name: "seconds", Aliases: []string{"s"}, Value: 1, Usage: "Sample duration for CPU usage in seconds"},
+				&cli.BoolFlag{Name: "watch", Aliases: []string{"w"}, Usage: "Watch pod resources"},
+				templateFlag(),
+			},
+			Action: action(podStats),
+		},
+	}
 }
 
-// completionScript is bashCompletion, bound at init (it lists the commands, this one included).
-var completionScript func() string
-
-func init() { completionScript = bashCompletion }
-
-var configKeys = []string{"runtime-endpoint", "image-endpoint", "timeout", "debug", "pull-image-on-create", "disable-pull-on-run"}
-
-func configCommand(c *cli, p *parsed) error {
-	data, err := os.ReadFile(c.configPath)
-	if err != nil && !errors.Is(err, os.ErrNotExist) {
-		return err
+// configCommand is upstream's `crictl config`: the file is created when missing, --get prints an
+// option, --set and the positional form write the whole file back, --list shows them all.
+func configCommand(c *session, p *parsed) error {
+	if _, err := os.Stat(c.configPath); err != nil {
+		if err := writeConfigFile(&fileConfig{}, c.configPath); err != nil {
+			return err
+		}
 	}
-	cfg, err := parseConfig(string(data))
+	cfg, err := readConfigFile(c.configPath)
 	if err != nil {
 		return fmt.Errorf("load config file: %w", err)
 	}
-	known := func(k string) error {
-		for _, ck := range configKeys {
-			if ck == k {
-				return nil
-			}
-		}
-		return fmt.Errorf("no configuration option named %s", k)
-	}
 	switch {
-	case p.String("get") != "":
-		k := p.String("get")
-		if err := known(k); err != nil {
+	case p.IsSet("get"):
+		v, err := cfg.get(p.String("get"))
+		if err != nil {
 			return err
 		}
-		fmt.Fprintln(c.stdout, configValue(cfg, k))
+		fmt.Fprintln(c.stdout, v)
 		return nil
+	case p.IsSet("set"):
+		for _, setting := range p.Slice("set") {
+			for _, option := range strings.Split(setting, ",") {
+				pair := strings.Split(option, "=")
+				if len(pair) != 2 {
+					return fmt.Errorf("incorrectly specified option: %v", setting)
+				}
+				if err := cfg.setChecked(pair[0], pair[1]); err != nil {
+					return err
+				}
+			}
+		}
+		return writeConfigFile(cfg, c.configPath)
 	case p.Bool("list"):
 		t := newTable(c.stdout)
 		t.row("KEY", "VALUE")
-		for _, k := range configKeys {
-			t.row(k, configValue(cfg, k))
+		for _, name := range configOptions {
+			v, _ := cfg.get(name)
+			t.row(name, v)
 		}
 		t.flush()
 		return nil
 	}
-	var sets []string
-	for _, s := range p.Slice("set") {
-		sets = append(sets, strings.Split(s, ",")...)
+	if len(p.args) == 0 || p.args[0] == "" {
+		return p.showHelp()
 	}
-	if len(sets) == 0 {
-		if len(p.args) != 2 {
-			return usageError{}
-		}
-		sets = []string{p.args[0] + "=" + p.args[1]}
+	key, value := p.args[0], ""
+	if len(p.args) > 1 {
+		value = p.args[1]
 	}
-	for _, s := range sets {
-		k, v, ok := strings.Cut(s, "=")
-		if !ok {
-			return fmt.Errorf("incorrectly specified option: %v", s)
-		}
-		if err := known(k); err != nil {
-			return err
-		}
-		switch k {
-		case "timeout":
-			if _, err := parseTimeout(v); err != nil {
-				return err
-			}
-		case "debug", "pull-image-on-create", "disable-pull-on-run":
-			if v != "true" && v != "false" {
-				return fmt.Errorf("%s takes true or false, not %q", k, v)
-			}
-		}
-		cfg[k] = v
+	c.log.infof("No --get, --set or --list provided, setting key %q to value %q", key, value)
+	if err := cfg.setChecked(key, value); err != nil {
+		return fmt.Errorf("set %q to %q: %w", key, value, err)
 	}
-	var b strings.Builder
-	keys := make([]string, 0, len(cfg))
-	for k := range cfg {
-		keys = append(keys, k)
-	}
-	order := map[string]int{}
-	for i, k := range configKeys {
-		order[k] = i + 1
-	}
-	sort.SliceStable(keys, func(a, b int) bool {
-		oa, ob := order[keys[a]], order[keys[b]]
-		if oa == 0 || ob == 0 {
-			return oa > ob || (oa == ob && keys[a] < keys[b])
-		}
-		return oa < ob
-	})
-	for _, k := range keys {
-		fmt.Fprintf(&b, "%s: %s\n", k, yamlScalarConfig(cfg[k]))
-	}
-	return os.WriteFile(c.configPath, []byte(b.String()), 0o644)
+	return writeConfigFile(cfg, c.configPath)
 }
 
-func configValue(cfg map[string]string, k string) string {
-	v := cfg[k]
-	if v == "" {
-		switch k {
-		case "timeout":
-			return "2"
-		case "debug", "pull-image-on-create", "disable-pull-on-run":
-			return "false"
-		}
-	}
-	return v
-}
-
-func yamlScalarConfig(v string) string {
-	if v == "" {
-		return `""`
-	}
-	if v == "true" || v == "false" {
-		return v
-	}
-	if _, err := strconv.ParseInt(v, 10, 64); err == nil {
-		return v
-	}
-	return yamlScalar(v)
-}
-
-func containerStats(c *cli, p *parsed) error {
+func containerStats(c *session, p *parsed) error {
 	format := p.String("output")
 	if err := checkFormat(format, true); err != nil {
 		return err
@@ -326,7 +323,7 @@ func containerStats(c *cli, p *parsed) error {
 	return watch(c, p, once)
 }
 
-func podStats(c *cli, p *parsed) error {
+func podStats(c *session, p *parsed) error {
 	format := p.String("output")
 	if err := checkFormat(format, true); err != nil {
 		return err
@@ -402,7 +399,7 @@ func cpuPercent(before, after *pb.CpuUsage) float64 {
 }
 
 // watch prints once, or with --watch clears the screen and prints again until an error.
-func watch(c *cli, p *parsed, once func() error) error {
+func watch(c *session, p *parsed, once func() error) error {
 	if !p.Bool("watch") {
 		return once()
 	}
@@ -415,22 +412,20 @@ func watch(c *cli, p *parsed, once func() error) error {
 }
 
 // bashCompletion completes commands, their flags, and pod/container/image IDs from the runtime.
-func bashCompletion() string {
+func bashCompletion(app *cli.App) string {
 	var names []string
 	var cases strings.Builder
-	for _, cmd := range commands() {
-		names = append(names, cmd.name)
-		names = append(names, cmd.aliases...)
+	for _, cmd := range app.Commands {
+		names = append(names, cmd.Names()...)
 		var fl []string
-		for _, f := range cmd.flags {
-			fl = append(fl, "--"+f.name)
-			if f.short != "" {
-				fl = append(fl, "-"+f.short)
+		for _, f := range cmd.Flags {
+			for _, n := range f.Names() {
+				fl = append(fl, flagSpelling(n))
 			}
 		}
 		fl = append(fl, "--help")
 		ids := ""
-		switch cmd.name {
+		switch cmd.Name {
 		case "stopp", "rmp", "inspectp", "create", "statsp":
 			ids = "$(crictl pods -q 2>/dev/null)"
 		case "start", "stop", "rm", "inspect", "exec", "attach", "logs", "update", "stats":
@@ -440,14 +435,19 @@ func bashCompletion() string {
 		case "completion":
 			ids = "bash"
 		}
-		pat := strings.Join(append([]string{cmd.name}, cmd.aliases...), "|")
-		fmt.Fprintf(&cases, "\t%s)\n\t\tif [[ $cur == -* ]]; then COMPREPLY=($(compgen -W %q -- \"$cur\")); else COMPREPLY=($(compgen -W \"%s\" -f -- \"$cur\")); fi ;;\n", pat, strings.Join(fl, " "), ids)
+		fmt.Fprintf(&cases, "\t%s)\n\t\tif [[ $cur == -* ]]; then COMPREPLY=($(compgen -W %q -- \"$cur\")); else COMPREPLY=($(compgen -W \"%s\" -f -- \"$cur\")); fi ;;\n",
+			strings.Join(cmd.Names(), "|"), strings.Join(fl, " "), ids)
 	}
 	names = append(names, "help")
 	sort.Strings(names)
-	var gl []string
-	for _, f := range globalFlags {
-		gl = append(gl, "--"+f.name)
+	var global, valued []string
+	for _, f := range app.Flags {
+		for _, n := range f.Names() {
+			global = append(global, flagSpelling(n))
+			if df, ok := f.(cli.DocGenerationFlag); ok && df.TakesValue() {
+				valued = append(valued, flagSpelling(n))
+			}
+		}
 	}
 	return fmt.Sprintf(`# bash completion for crictl (Runtime Lab)
 _crictl() {
@@ -456,7 +456,7 @@ _crictl() {
 	cmd=""
 	for ((i = 1; i < COMP_CWORD; i++)); do
 		case "${COMP_WORDS[i]}" in
-		-r|-i|-t|-c|--runtime-endpoint|--image-endpoint|--timeout|--config) ((i++)) ;;
+		%s) ((i++)) ;;
 		-*) ;;
 		*) cmd="${COMP_WORDS[i]}"; break ;;
 		esac
@@ -470,5 +470,13 @@ _crictl() {
 	esac
 }
 complete -F _crictl crictl
-`, strings.Join(append(names, gl...), " "), cases.String())
+`, strings.Join(valued, "|"), strings.Join(append(names, global...), " "), cases.String())
+}
+
+// flagSpelling is how a flag name is typed: one dash for one letter, two for a word.
+func flagSpelling(name string) string {
+	if len(name) == 1 {
+		return "-" + name
+	}
+	return "--" + name
 }

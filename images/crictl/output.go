@@ -7,12 +7,12 @@ import (
 	"io"
 	"math"
 	"sort"
-	"strconv"
 	"strings"
 	"text/tabwriter"
 	"text/template"
 	"time"
 
+	"github.com/urfave/cli/v2"
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
 )
@@ -31,7 +31,7 @@ func truncateID(id, prefix string) string {
 // table is crictl's table layout: tab-separated cells, minimum width 20, padding 3.
 type table struct{ w *tabwriter.Writer }
 
-func newTable(out io.Writer) *table { return &table{tabwriter.NewWriter(out, 20, 1, 3, ' ', 0)} }
+func newTable(out io.Writer) *table  { return &table{tabwriter.NewWriter(out, 20, 1, 3, ' ', 0)} }
 func (t *table) row(cells ...string) { fmt.Fprintln(t.w, strings.Join(cells, "\t")) }
 func (t *table) flush()              { t.w.Flush() }
 
@@ -72,7 +72,7 @@ func printJSONText(out io.Writer, js, format, tmpl string) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintln(out, y)
+		fmt.Fprintln(out, y) // upstream prints the converted text with Println: it ends in a blank line
 	case "go-template":
 		s, err := execTemplate(tmpl, js)
 		if err != nil {
@@ -134,132 +134,6 @@ func execTemplate(tmpl, js string) (string, error) {
 		return "", fmt.Errorf("execute template: %w", err)
 	}
 	return buf.String(), nil
-}
-
-// jsonToYAML converts JSON to block-style YAML with sorted keys, like sigs.k8s.io/yaml's JSONToYAML.
-func jsonToYAML(js []byte) (string, error) {
-	var v any
-	dec := json.NewDecoder(bytes.NewReader(js))
-	dec.UseNumber()
-	if err := dec.Decode(&v); err != nil {
-		return "", err
-	}
-	var b strings.Builder
-	writeYAML(&b, v, 0, false)
-	return strings.TrimRight(b.String(), "\n"), nil
-}
-
-func writeYAML(b *strings.Builder, v any, indent int, inList bool) {
-	pad := strings.Repeat("  ", indent)
-	switch t := v.(type) {
-	case map[string]any:
-		if len(t) == 0 {
-			b.WriteString("{}\n")
-			return
-		}
-		keys := make([]string, 0, len(t))
-		for k := range t {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		for i, k := range keys {
-			if !(inList && i == 0) {
-				b.WriteString(pad)
-			}
-			b.WriteString(yamlScalar(k) + ":")
-			writeYAMLValue(b, t[k], indent)
-		}
-	case []any:
-		if len(t) == 0 {
-			b.WriteString("[]\n")
-			return
-		}
-		for _, e := range t {
-			b.WriteString(pad + "- ")
-			switch e.(type) {
-			case map[string]any, []any:
-				if isEmpty(e) {
-					writeYAML(b, e, 0, false)
-				} else if _, ok := e.([]any); ok {
-					b.WriteString("\n")
-					writeYAML(b, e, indent+1, false)
-				} else {
-					writeYAML(b, e, indent+1, true)
-				}
-			default:
-				b.WriteString(yamlValue(e) + "\n")
-			}
-		}
-	default:
-		b.WriteString(pad + yamlValue(v) + "\n")
-	}
-}
-
-func writeYAMLValue(b *strings.Builder, v any, indent int) {
-	switch v.(type) {
-	case map[string]any:
-		if isEmpty(v) {
-			b.WriteString(" {}\n")
-			return
-		}
-		b.WriteString("\n")
-		writeYAML(b, v, indent+1, false)
-	case []any:
-		if isEmpty(v) {
-			b.WriteString(" []\n")
-			return
-		}
-		b.WriteString("\n")
-		writeYAML(b, v, indent, false) // sequences under a key are not indented, as go-yaml writes them
-	default:
-		b.WriteString(" " + yamlValue(v) + "\n")
-	}
-}
-
-func isEmpty(v any) bool {
-	switch t := v.(type) {
-	case map[string]any:
-		return len(t) == 0
-	case []any:
-		return len(t) == 0
-	}
-	return false
-}
-
-func yamlValue(v any) string {
-	switch t := v.(type) {
-	case nil:
-		return "null"
-	case bool:
-		return strconv.FormatBool(t)
-	case json.Number:
-		return t.String()
-	case string:
-		return yamlScalar(t)
-	}
-	return fmt.Sprint(v)
-}
-
-// yamlScalar quotes a string when YAML would read it as something else.
-func yamlScalar(s string) string {
-	if s == "" {
-		return `""`
-	}
-	lower := strings.ToLower(s)
-	switch lower {
-	case "true", "false", "yes", "no", "on", "off", "null", "~", "y", "n":
-		return `"` + s + `"`
-	}
-	if _, err := strconv.ParseFloat(s, 64); err == nil {
-		return `"` + s + `"`
-	}
-	if strings.ContainsAny(s, "\n\"\\\t") {
-		return strconv.Quote(s)
-	}
-	if strings.ContainsAny(s[:1], "-?:,[]{}#&*!|>'%@`\" ") || strings.Contains(s, ": ") || strings.Contains(s, " #") || strings.HasSuffix(s, ":") || strings.HasSuffix(s, " ") {
-		return "'" + strings.ReplaceAll(s, "'", "''") + "'"
-	}
-	return s
 }
 
 // humanDuration is docker/go-units' HumanDuration, which crictl's CREATED column uses.
@@ -330,44 +204,46 @@ type statusResult struct {
 
 // statusCommand builds inspect, inspectp and inspecti: resolve each argument, ask for its status,
 // then print the tables or crictl's {"info": ..., "status": ...} documents.
-func statusCommand(name, usage, args string, fetch func(c *cli, arg string, verbose bool) (*statusResult, error), svc service) *command {
-	return &command{
-		name: name, usage: usage, args: args,
-		flags: []flagDef{outputFlag("json", "json|yaml|go-template|table"), {name: "quiet", short: "q", kind: boolFlag, usage: "Do not show verbose information"}, templateFlag},
-		run: func(c *cli, p *parsed) error {
-			if len(p.args) == 0 {
-				return usageError{}
-			}
-			format := p.String("output")
-			if err := checkFormat(format, true); err != nil {
-				return err
-			}
-			var err error
-			if svc == imagesService {
-				_, err = c.images()
-			} else {
-				_, err = c.runtime()
-			}
+func statusCommand(cmd *cli.Command, fetch func(c *session, arg string, verbose bool) (*statusResult, error), svc service) *cli.Command {
+	cmd.UseShortOptionHandling = true
+	cmd.Flags = append([]cli.Flag{outputFlag("", "json|yaml|go-template|table"), quietStatusFlag(), templateFlag()}, cmd.Flags...)
+	cmd.Action = action(func(c *session, p *parsed) error {
+		if len(p.args) == 0 {
+			return p.showHelp()
+		}
+		format := p.String("output")
+		if format == "" {
+			format = "json"
+		}
+		if err := checkFormat(format, true); err != nil {
+			return err
+		}
+		var err error
+		if svc == imagesService {
+			_, err = c.images()
+		} else {
+			_, err = c.runtime()
+		}
+		if err != nil {
+			return err
+		}
+		var all []statusEntry
+		for _, a := range p.args {
+			r, err := fetch(c, a, !p.Bool("quiet"))
 			if err != nil {
 				return err
 			}
-			var all []statusEntry
-			for _, a := range p.args {
-				r, err := fetch(c, a, !p.Bool("quiet"))
-				if err != nil {
-					return err
-				}
-				if format == "table" {
-					r.table()
-					continue
-				}
-				js, err := protoJSON(r.status)
-				if err != nil {
-					return err
-				}
-				all = append(all, statusEntry{status: js, info: r.info})
+			if format == "table" {
+				r.table()
+				continue
 			}
-			return outputStatus(c.stdout, all, format, p.String("template"))
-		},
-	}
+			js, err := protoJSON(r.status)
+			if err != nil {
+				return err
+			}
+			all = append(all, statusEntry{status: js, info: r.info})
+		}
+		return outputStatus(c.stdout, all, format, p.String("template"))
+	})
+	return cmd
 }

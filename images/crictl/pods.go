@@ -11,13 +11,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/urfave/cli/v2"
 	pb "k8s.io/cri-api/pkg/apis/runtime/v1"
 )
-
-var outputFlag = func(def, formats string) flagDef {
-	return flagDef{name: "output", short: "o", kind: stringFlag, usage: "Output format, One of: " + formats, def: def}
-}
-var templateFlag = flagDef{name: "template", kind: stringFlag, usage: "The template string is only used when output is go-template; The Template format is golang template"}
 
 // loadJSONOrYAML reads a config file (JSON or YAML) into a CRI message, as crictl does.
 func loadJSONOrYAML(path string, into any) error {
@@ -35,7 +31,8 @@ func loadJSONOrYAML(path string, into any) error {
 	return json.Unmarshal(js, into)
 }
 
-func loadPodConfig(path string) (*pb.PodSandboxConfig, error) {
+// loadPodConfig reads a pod config as upstream does, with upstream's checks and warning.
+func (c *session) loadPodConfig(path string) (*pb.PodSandboxConfig, error) {
 	var cfg pb.PodSandboxConfig
 	if err := loadJSONOrYAML(path, &cfg); err != nil {
 		return nil, err
@@ -48,6 +45,9 @@ func loadPodConfig(path string) (*pb.PodSandboxConfig, error) {
 	}
 	if cfg.Metadata.Name == "" || cfg.Metadata.Namespace == "" {
 		return nil, fmt.Errorf("name or namespace is not in metadata %q", cfg.GetMetadata())
+	}
+	if cfg.GetLinux() != nil && cfg.GetLinux().GetCgroupParent() == "" {
+		c.log.warnf("cgroup_parent is not set. Use `runtime-config` to get the runtime cgroup driver")
 	}
 	return &cfg, nil
 }
@@ -63,8 +63,11 @@ func loadContainerConfig(path string) (*pb.ContainerConfig, error) {
 	if cfg.Metadata.Name == "" {
 		return nil, fmt.Errorf("name is not in metadata %q", cfg.GetMetadata())
 	}
-	if cfg.GetImage().GetImage() == "" {
+	if cfg.GetImage() == nil {
 		return nil, errors.New("image is not set")
+	}
+	if cfg.GetImage().GetImage() == "" {
+		return nil, fmt.Errorf("image field is not set in image %q", cfg.GetImage())
 	}
 	return &cfg, nil
 }
@@ -74,9 +77,10 @@ func loadContainerConfig(path string) (*pb.ContainerConfig, error) {
 // parent gets the pod's own: the existing sandbox's, or, under the systemd cgroup driver, a new
 // slice as kubelet gives every pod. runc then needs a "slice:prefix:name" cgroups path, which
 // containerd derives only from a parent ending in ".slice", and containerd's pod stats read the
-// parent as a cgroup path. The Kubernetes crictl walkthrough's `"linux": {}` sets none.
-func (c *cli) podConfig(path, pod string) (*pb.PodSandboxConfig, error) {
-	cfg, err := loadPodConfig(path)
+// parent as a cgroup path. The Kubernetes crictl walkthrough's `"linux": {}` sets none. Upstream
+// crictl sends such a config as it is, and the runtime fails: a warning says this crictl did not.
+func (c *session) podConfig(path, pod string) (*pb.PodSandboxConfig, error) {
+	cfg, err := c.loadPodConfig(path)
 	if err != nil {
 		return nil, fmt.Errorf("load podSandboxConfig: %w", err)
 	}
@@ -86,26 +90,27 @@ func (c *cli) podConfig(path, pod string) (*pb.PodSandboxConfig, error) {
 	if cfg.GetLinux().GetCgroupParent() != "" {
 		return cfg, nil
 	}
-	parent := ""
+	parent, why := "", ""
 	if pod != "" {
 		// Recomputing would not do: a config without a UID gets a new random one on every load.
-		parent = c.sandboxCgroupParent(pod)
+		parent, why = c.sandboxCgroupParent(pod), "the pod's own"
 	} else if r, err := c.rt.RuntimeConfig(c.ctx); err == nil && r.GetLinux().GetCgroupDriver() == pb.CgroupDriver_SYSTEMD {
-		parent = podSlice(cfg.GetMetadata().GetUid())
+		parent, why = podSlice(cfg.GetMetadata().GetUid()), "a slice of the pod's own, as the runtime uses the systemd cgroup driver"
 	}
 	if parent != "" {
 		if cfg.Linux == nil {
 			cfg.Linux = &pb.LinuxPodSandboxConfig{}
 		}
 		cfg.Linux.CgroupParent = parent
-		c.debugf("linux.cgroup_parent is not set: using %s", parent)
+		c.log.warnf("linux.cgroup_parent is not set in %s: Runtime Lab's crictl sets it to %s (%s). "+
+			"Upstream crictl sends the config as it is, and the runtime then fails: set cgroup_parent yourself, as kubelet does", path, parent, why)
 	}
 	return cfg, nil
 }
 
 // sandboxCgroupParent is the cgroup parent a sandbox was created with, from containerd's verbose
 // status ("" when it cannot tell).
-func (c *cli) sandboxCgroupParent(pod string) string {
+func (c *session) sandboxCgroupParent(pod string) string {
 	r, err := c.rt.PodSandboxStatus(c.ctx, pod, true)
 	if err != nil {
 		return ""
@@ -192,121 +197,122 @@ func handlerName(h string) string {
 	return h
 }
 
-var podCommands = []*command{
-	{
-		name: "runp", usage: "Run a new pod", args: "pod-config.[json|yaml]",
-		flags: []flagDef{
-			{name: "runtime", short: "r", kind: stringFlag, usage: "Runtime handler to use. Available options are defined by the container runtime."},
-			{name: "cancel-timeout", short: "T", kind: stringFlag, usage: "Seconds to wait for a run pod sandbox request to complete before cancelling the request", def: "0s"},
-		},
-		run: func(c *cli, p *parsed) error {
-			if len(p.args) != 1 {
-				return usageError{}
-			}
-			cfg, err := c.podConfig(p.args[0], "")
-			if err != nil {
-				return err
-			}
-			id, err := c.rt.RunPodSandbox(c.ctx, cfg, p.String("runtime"))
-			if err != nil {
-				return fmt.Errorf("run pod sandbox: %w", err)
-			}
-			fmt.Fprintln(c.stdout, id)
-			return nil
-		},
-	},
-	{
-		name: "stopp", usage: "Stop one or more running pods", args: "POD-ID [POD-ID...]",
-		run: func(c *cli, p *parsed) error {
-			if len(p.args) == 0 {
-				return usageError{}
-			}
-			rt, err := c.runtime()
-			if err != nil {
-				return err
-			}
-			for _, a := range p.args {
-				id, err := c.podID(a)
+func podCommands() []*cli.Command {
+	return []*cli.Command{
+		{
+			Name:      "runp",
+			Usage:     "Run a new pod",
+			ArgsUsage: "pod-config.[json|yaml]",
+			Flags: []cli.Flag{
+				&cli.StringFlag{Name: "runtime", Aliases: []string{"r"}, Usage: "Runtime handler to use. Available options are defined by the container runtime."},
+				&cli.DurationFlag{Name: "cancel-timeout", Aliases: []string{"T"}, Usage: "Seconds to wait for a run pod sandbox request to complete before cancelling the request"},
+			},
+			Action: action(func(c *session, p *parsed) error {
+				if len(p.args) != 1 || p.args[0] == "" {
+					return p.showHelp()
+				}
+				cfg, err := c.podConfig(p.args[0], "")
 				if err != nil {
 					return err
 				}
-				// The CRI makes stopping an unknown pod a success; a learner's typo should not be one.
-				if _, err := rt.PodSandboxStatus(c.ctx, id, false); err != nil {
-					return fmt.Errorf("stopping the pod sandbox %q: %w", a, err)
+				ctx, cancel := c.requestContext(p.Duration("cancel-timeout"))
+				defer cancel()
+				id, err := c.rt.RunPodSandbox(ctx, cfg, p.String("runtime"))
+				if err != nil {
+					return fmt.Errorf("run pod sandbox: %w", err)
 				}
-				if err := rt.StopPodSandbox(c.ctx, id); err != nil {
-					return fmt.Errorf("stopping the pod sandbox %q: %w", a, err)
+				fmt.Fprintln(c.stdout, id)
+				return nil
+			}),
+		},
+		{
+			Name:      "stopp",
+			Usage:     "Stop one or more running pods",
+			ArgsUsage: "POD-ID [POD-ID...]",
+			Action: action(func(c *session, p *parsed) error {
+				if len(p.args) == 0 {
+					return p.showHelp()
 				}
-				fmt.Fprintf(c.stdout, "Stopped sandbox %s\n", id)
-			}
-			return nil
+				rt, err := c.runtime()
+				if err != nil {
+					return err
+				}
+				for _, a := range p.args {
+					id, err := c.podID(a)
+					if err != nil {
+						return err
+					}
+					// The CRI makes stopping an unknown pod a success; a learner's typo should not be one.
+					if _, err := rt.PodSandboxStatus(c.ctx, id, false); err != nil {
+						return fmt.Errorf("stopping the pod sandbox %q: %w", a, err)
+					}
+					if err := rt.StopPodSandbox(c.ctx, id); err != nil {
+						return fmt.Errorf("stopping the pod sandbox %q: %w", a, err)
+					}
+					fmt.Fprintf(c.stdout, "Stopped sandbox %s\n", id)
+				}
+				return nil
+			}),
 		},
-	},
-	removeCommand(removeSpec{
-		name: "rmp", usage: "Remove one or more pods", args: "POD-ID [POD-ID...]",
-		what: "pod sandbox", plural: "pods",
-		all: func(c *cli) ([]string, error) {
-			pods, err := c.rt.ListPodSandbox(c.ctx, nil)
-			if err != nil {
-				return nil, fmt.Errorf("list pod sandboxes: %w", err)
-			}
-			ids := make([]string, 0, len(pods))
-			for _, pod := range pods {
-				ids = append(ids, pod.GetId())
-			}
-			return ids, nil
+		removeCommand(removeSpec{
+			name: "rmp", usage: "Remove one or more pods", args: "POD-ID [POD-ID...]",
+			what: "pod sandbox", plural: "pods",
+			all: func(c *session) ([]string, error) {
+				pods, err := c.rt.ListPodSandbox(c.ctx, nil)
+				if err != nil {
+					return nil, fmt.Errorf("list pod sandboxes: %w", err)
+				}
+				ids := make([]string, 0, len(pods))
+				for _, pod := range pods {
+					ids = append(ids, pod.GetId())
+				}
+				return ids, nil
+			},
+			resolve: (*session).podID,
+			running: func(c *session, id string) (bool, error) {
+				st, err := c.rt.PodSandboxStatus(c.ctx, id, false)
+				return st.GetStatus().GetState() == pb.PodSandboxState_SANDBOX_READY, err
+			},
+			stop:    func(c *session, id string) error { return c.rt.StopPodSandbox(c.ctx, id) },
+			remove:  func(c *session, id string) error { return c.rt.RemovePodSandbox(c.ctx, id) },
+			removed: func(id string) string { return "Removed sandbox " + id },
+		}),
+		statusCommand(&cli.Command{Name: "inspectp", Usage: "Display the status of one or more pods", ArgsUsage: "POD-ID [POD-ID...]"},
+			func(c *session, arg string, verbose bool) (*statusResult, error) {
+				id, err := c.podID(arg)
+				if err != nil {
+					return nil, err
+				}
+				r, err := c.rt.PodSandboxStatus(c.ctx, id, verbose)
+				if err != nil {
+					return nil, fmt.Errorf("getting the pod sandbox status for %q: %w", arg, err)
+				}
+				return &statusResult{status: r.GetStatus(), info: r.GetInfo(), table: func() { printPodStatusTable(c, r.GetStatus()) }}, nil
+			}, runtimeService),
+		{
+			Name:                   "pods",
+			Usage:                  "List pods",
+			UseShortOptionHandling: true,
+			Flags: []cli.Flag{
+				&cli.StringFlag{Name: "id", Usage: "filter by pod id"},
+				&cli.StringFlag{Name: "name", Usage: "Filter by pod name regular expression pattern"},
+				&cli.StringFlag{Name: "namespace", Usage: "Filter by pod namespace regular expression pattern"},
+				&cli.StringFlag{Name: "state", Aliases: []string{"s"}, Usage: "Filter by pod state"},
+				&cli.StringSliceFlag{Name: "label", Usage: "Filter by key=value label"},
+				&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "Show verbose info for pods"},
+				&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "List only pod IDs"},
+				outputFlag("table", "json|yaml|table"),
+				&cli.BoolFlag{Name: "latest", Aliases: []string{"l"}, Usage: "Show the most recently created pod"},
+				&cli.IntFlag{Name: "last", Aliases: []string{"n"}, Usage: "Show last n recently created pods. Set 0 for unlimited"},
+				&cli.BoolFlag{Name: "no-trunc", Usage: "Show output without truncating the ID"},
+				templateFlag(),
+			},
+			Action: action(listPods),
 		},
-		resolve: (*cli).podID,
-		running: func(c *cli, id string) (bool, error) {
-			st, err := c.rt.PodSandboxStatus(c.ctx, id, false)
-			return st.GetStatus().GetState() == pb.PodSandboxState_SANDBOX_READY, err
-		},
-		stop:    func(c *cli, id string) error { return c.rt.StopPodSandbox(c.ctx, id) },
-		remove:  func(c *cli, id string) error { return c.rt.RemovePodSandbox(c.ctx, id) },
-		removed: func(id string) string { return "Removed sandbox " + id },
-	}),
-	statusCommand("inspectp", "Display the status of one or more pods", "POD-ID [POD-ID...]",
-		func(c *cli, arg string, verbose bool) (*statusResult, error) {
-			id, err := c.podID(arg)
-			if err != nil {
-				return nil, err
-			}
-			r, err := c.rt.PodSandboxStatus(c.ctx, id, verbose)
-			if err != nil {
-				return nil, fmt.Errorf("getting the pod sandbox status for %q: %w", arg, err)
-			}
-			return &statusResult{status: r.GetStatus(), info: r.GetInfo(), table: func() { printPodStatusTable(c, r.GetStatus()) }}, nil
-		}, runtimeService),
-	{
-		name: "pods", usage: "List pods",
-		flags: []flagDef{
-			{name: "id", kind: stringFlag, usage: "filter by pod id"},
-			{name: "name", kind: stringFlag, usage: "filter by pod name regular expression pattern"},
-			{name: "namespace", kind: stringFlag, usage: "filter by pod namespace regular expression pattern"},
-			{name: "state", short: "s", kind: stringFlag, usage: "filter by pod state"},
-			{name: "label", kind: sliceFlag, usage: "filter by key=value label"},
-			{name: "verbose", short: "v", kind: boolFlag, usage: "show verbose info for pods"},
-			{name: "quiet", short: "q", kind: boolFlag, usage: "list only pod IDs"},
-			outputFlag("", "json|yaml|table"),
-			{name: "latest", short: "l", kind: boolFlag, usage: "Show the most recently created pod"},
-			{name: "last", short: "n", kind: intFlag, usage: "Show last n recently created pods. Set 0 for unlimited", def: "0"},
-			{name: "no-trunc", kind: boolFlag, usage: "Show output without truncating the ID"},
-			templateFlag,
-		},
-		run: listPods,
-	},
-}
-
-func (c *cli) infof(format string, a ...any) {
-	msg := fmt.Sprintf(format, a...)
-	if isTerminal(c.stderr) {
-		fmt.Fprintf(c.stderr, "\x1b[36mINFO\x1b[0m[0000] %s \n", msg)
-	} else {
-		fmt.Fprintf(c.stderr, "time=%q level=info msg=%q\n", time.Now().Format(time.RFC3339Nano), msg)
 	}
 }
 
-func listPods(c *cli, p *parsed) error {
+func listPods(c *session, p *parsed) error {
 	format := p.String("output")
 	if err := checkFormat(format, true); err != nil {
 		return err
@@ -407,7 +413,7 @@ func listPods(c *cli, p *parsed) error {
 	return nil
 }
 
-func printKV(c *cli, title string, m map[string]string) {
+func printKV(c *session, title string, m map[string]string) {
 	if m == nil {
 		return
 	}
@@ -417,7 +423,7 @@ func printKV(c *cli, title string, m map[string]string) {
 	}
 }
 
-func printPodStatusTable(c *cli, s *pb.PodSandboxStatus) {
+func printPodStatusTable(c *session, s *pb.PodSandboxStatus) {
 	fmt.Fprintf(c.stdout, "ID: %s\n", s.GetId())
 	if m := s.GetMetadata(); m != nil {
 		if m.Name != "" {

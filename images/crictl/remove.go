@@ -3,28 +3,31 @@ package main
 import (
 	"errors"
 	"fmt"
+
+	"github.com/urfave/cli/v2"
 )
 
 // removeSpec is what rm and rmp differ in; removeCommand does the rest the same way for both.
 type removeSpec struct {
 	name, usage, args string
 	what, plural      string // "container", "containers"
-	all               func(c *cli) ([]string, error)
-	resolve           func(c *cli, arg string) (string, error)
-	running           func(c *cli, id string) (bool, error)
-	stop              func(c *cli, id string) error
-	remove            func(c *cli, id string) error
+	all               func(c *session) ([]string, error)
+	resolve           func(c *session, arg string) (string, error)
+	running           func(c *session, id string) (bool, error)
+	stop              func(c *session, id string) error
+	remove            func(c *session, id string) error
 	removed           func(id string) string // the line printed for each one removed
 }
 
-func removeCommand(s removeSpec) *command {
-	return &command{
-		name: s.name, usage: s.usage, args: s.args,
-		flags: []flagDef{
-			{name: "force", short: "f", kind: boolFlag, usage: "Force removal of the " + s.what + ", disregarding if running"},
-			{name: "all", short: "a", kind: boolFlag, usage: "Remove all " + s.plural},
+func removeCommand(s removeSpec) *cli.Command {
+	return &cli.Command{
+		Name: s.name, Usage: s.usage, ArgsUsage: s.args,
+		UseShortOptionHandling: true,
+		Flags: []cli.Flag{
+			&cli.BoolFlag{Name: "force", Aliases: []string{"f"}, Usage: "Force removal of the " + s.what + ", disregarding if running"},
+			&cli.BoolFlag{Name: "all", Aliases: []string{"a"}, Usage: "Remove all " + s.plural},
 		},
-		run: func(c *cli, p *parsed) error {
+		Action: action(func(c *session, p *parsed) error {
 			if _, err := c.runtime(); err != nil {
 				return err
 			}
@@ -35,12 +38,12 @@ func removeCommand(s removeSpec) *command {
 					return err
 				}
 				if len(ids) == 0 {
-					c.infof("No %s to remove", s.plural)
+					c.log.infof("No %s to remove", s.plural)
 					return nil
 				}
 			}
 			if len(ids) == 0 {
-				return usageError{}
+				return p.showHelp()
 			}
 			// Like crictl: carry on with the rest after a failure, and report every failure.
 			var errs []error
@@ -50,11 +53,11 @@ func removeCommand(s removeSpec) *command {
 				}
 			}
 			return errors.Join(errs...)
-		},
+		}),
 	}
 }
 
-func (s removeSpec) removeOne(c *cli, arg string, force bool) error {
+func (s removeSpec) removeOne(c *session, arg string, force bool) error {
 	id, err := s.resolve(c, arg)
 	if err != nil {
 		return err

@@ -39,7 +39,7 @@ func shortIDs(ids []string) []string {
 }
 
 // podID resolves a pod sandbox ID or prefix.
-func (c *cli) podID(id string) (string, error) {
+func (c *session) podID(id string) (string, error) {
 	rt, err := c.runtime()
 	if err != nil {
 		return "", err
@@ -56,7 +56,7 @@ func (c *cli) podID(id string) (string, error) {
 }
 
 // containerID resolves a container ID or prefix.
-func (c *cli) containerID(id string) (string, error) {
+func (c *session) containerID(id string) (string, error) {
 	rt, err := c.runtime()
 	if err != nil {
 		return "", err

@@ -14,6 +14,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/urfave/cli/v2"
 	"golang.org/x/net/websocket"
 	"golang.org/x/sys/unix"
 	pb "k8s.io/cri-api/pkg/apis/runtime/v1"
@@ -33,41 +34,60 @@ const (
 
 var streamProtocols = []string{"v5.channel.k8s.io", "v4.channel.k8s.io", "channel.k8s.io"}
 
-var streamCommands = []*command{
-	{
-		name: "exec", usage: "Run a command in a running container", args: "CONTAINER-ID COMMAND [ARG...]",
-		flags: []flagDef{
-			{name: "sync", short: "s", kind: boolFlag, usage: "Run the command synchronously"},
-			{name: "timeout", kind: intFlag, usage: "Timeout in seconds", def: "0"},
-			{name: "tty", short: "t", kind: boolFlag, usage: "Allocate a pseudo-TTY"},
-			{name: "interactive", short: "i", kind: boolFlag, usage: "Keep STDIN open"},
-			{name: "transport", kind: stringFlag, usage: "Transport protocol to be used, must be one of: websocket", def: "websocket"},
+// transportFlag is upstream's --transport; this crictl speaks only WebSocket, which the CRI
+// streaming server serves as well as SPDY (upstream's default).
+func transportFlag() cli.Flag {
+	return &cli.StringFlag{Name: "transport", Aliases: []string{"r"}, Value: transportWebsocket, Usage: "Transport protocol to use, one of: " + transportWebsocket + " (this crictl does not speak spdy)"}
+}
+
+const transportWebsocket = "websocket"
+
+func streamCommands() []*cli.Command {
+	return []*cli.Command{
+		{
+			Name:                   "exec",
+			Usage:                  "Run a command in a running container",
+			ArgsUsage:              "CONTAINER-ID COMMAND [ARG...]",
+			UseShortOptionHandling: true,
+			Flags: []cli.Flag{
+				&cli.BoolFlag{Name: "sync", Aliases: []string{"s"}, Usage: "Run the command synchronously"},
+				&cli.Int64Flag{Name: "timeout", Usage: "Timeout in seconds"},
+				&cli.BoolFlag{Name: "tty", Aliases: []string{"t"}, Usage: "Allocate a pseudo-TTY"},
+				&cli.BoolFlag{Name: "interactive", Aliases: []string{"i"}, Usage: "Keep STDIN open"},
+				transportFlag(),
+			},
+			Action: action(execCommand),
 		},
-		run: execCommand,
-	},
-	{
-		name: "attach", usage: "Attach to a running container", args: "CONTAINER-ID",
-		flags: []flagDef{
-			{name: "tty", short: "t", kind: boolFlag, usage: "Stdin is a TTY"},
-			{name: "stdin", short: "i", kind: boolFlag, usage: "Pass stdin to the container"},
-			{name: "transport", kind: stringFlag, usage: "Transport protocol to be used, must be one of: websocket", def: "websocket"},
+		{
+			Name:                   "attach",
+			Usage:                  "Attach to a running container",
+			ArgsUsage:              "CONTAINER-ID",
+			UseShortOptionHandling: true,
+			Flags: []cli.Flag{
+				&cli.BoolFlag{Name: "tty", Aliases: []string{"t"}, Usage: "Allocate a pseudo-TTY"},
+				&cli.BoolFlag{Name: "stdin", Aliases: []string{"i"}, Usage: "Keep STDIN open"},
+				transportFlag(),
+			},
+			Action: action(attachCommand),
 		},
-		run: attachCommand,
-	},
-	{
-		name: "logs", usage: "Fetch the logs of a container", args: "CONTAINER-ID",
-		flags: []flagDef{
-			{name: "follow", short: "f", kind: boolFlag, usage: "Follow log output"},
-			{name: "previous", short: "p", kind: boolFlag, usage: "Print the logs for the previous instance of the container in a pod if it exists"},
-			{name: "since", kind: stringFlag, usage: "Show logs since timestamp (e.g. 2013-01-02T13:23:37Z) or relative (e.g. 42m for 42 minutes)"},
-			{name: "tail", kind: intFlag, usage: "Number of lines to show from the end of the logs. Defaults to all", def: "-1"},
-			{name: "limit-bytes", kind: intFlag, usage: "Maximum bytes of logs to return. Defaults to no limit", def: "-1"},
-			{name: "timestamps", short: "t", kind: boolFlag, usage: "Show timestamps"},
-			{name: "reopen", short: "r", kind: boolFlag, usage: "Reopen the container log file"},
-			{name: "stream", kind: stringFlag, usage: "Only print the given stream: stdout or stderr (default: both)"},
+		{
+			Name:                   "logs",
+			Usage:                  "Fetch the logs of a container",
+			ArgsUsage:              "CONTAINER-ID",
+			UseShortOptionHandling: true,
+			Flags: []cli.Flag{
+				&cli.BoolFlag{Name: "follow", Aliases: []string{"f"}, Usage: "Follow log output"},
+				&cli.BoolFlag{Name: "previous", Aliases: []string{"p"}, Usage: "Print the logs for the previous instance of the container in a pod if it exists"},
+				&cli.BoolFlag{Name: "reopen", Aliases: []string{"r"}, Usage: "Reopen the container logs for the provided container"},
+				&cli.Int64Flag{Name: "tail", Value: -1, Usage: "Number of lines to show from the end of the logs. Defaults to all"},
+				&cli.Int64Flag{Name: "limit-bytes", Value: -1, Usage: "Maximum bytes of logs to return. Defaults to no limit"},
+				&cli.StringFlag{Name: "since", Usage: "Show logs since timestamp (e.g. 2013-01-02T13:23:37) or relative (e.g. 42m for 42 minutes)"},
+				&cli.BoolFlag{Name: "timestamps", Aliases: []string{"t"}, Usage: "Show timestamps"},
+				&cli.StringFlag{Name: "stream", Aliases: []string{"s"}, Usage: "Show specified stream (stdout or stderr). Defaults to both."},
+			},
+			Action: action(logsCommand),
 		},
-		run: logsCommand,
-	},
+	}
 }
 
 // exitCoder is what the CRI client's ExecSync returns for a non-zero exit.
@@ -75,9 +95,9 @@ type exitCoder interface{ ExitStatus() int }
 
 // streamTarget checks --transport, connects to the runtime and resolves the container argument
 // of exec and attach.
-func (c *cli) streamTarget(p *parsed) (string, error) {
-	if t := p.String("transport"); t != "" && t != "websocket" {
-		return "", fmt.Errorf("transport %q is not supported by this crictl: only websocket (the CRI streaming server speaks both)", t)
+func (c *session) streamTarget(p *parsed) (string, error) {
+	if t := p.String("transport"); t != transportWebsocket {
+		return "", fmt.Errorf("transport %q is not supported by this crictl: use --transport websocket (the CRI streaming server speaks both)", t)
 	}
 	if _, err := c.runtime(); err != nil {
 		return "", err
@@ -85,9 +105,9 @@ func (c *cli) streamTarget(p *parsed) (string, error) {
 	return c.containerID(p.args[0])
 }
 
-func execCommand(c *cli, p *parsed) error {
+func execCommand(c *session, p *parsed) error {
 	if len(p.args) < 2 {
-		return usageError{}
+		return p.showHelp()
 	}
 	id, err := c.streamTarget(p)
 	if err != nil {
@@ -101,7 +121,7 @@ func execCommand(c *cli, p *parsed) error {
 		c.stderr.Write(stderr)
 		var ec exitCoder
 		if errors.As(err, &ec) {
-			return exitError{ec.ExitStatus()}
+			return cli.Exit("", ec.ExitStatus())
 		}
 		if err != nil {
 			return fmt.Errorf("execing command in container synchronously: %w", err)
@@ -122,14 +142,14 @@ func execCommand(c *cli, p *parsed) error {
 		return fmt.Errorf("execing command in container: %w", err)
 	}
 	if code != 0 {
-		return exitError{code}
+		return cli.Exit("", code)
 	}
 	return nil
 }
 
-func attachCommand(c *cli, p *parsed) error {
+func attachCommand(c *session, p *parsed) error {
 	if len(p.args) != 1 {
-		return usageError{}
+		return p.showHelp()
 	}
 	id, err := c.streamTarget(p)
 	if err != nil {
@@ -146,13 +166,13 @@ func attachCommand(c *cli, p *parsed) error {
 		return fmt.Errorf("attaching to container: %w", err)
 	}
 	if code != 0 {
-		return exitError{code}
+		return cli.Exit("", code)
 	}
 	return nil
 }
 
 // stream connects to a streaming URL, wires the terminal and returns the remote exit code.
-func (c *cli) stream(raw string, stdin, tty bool) (int, error) {
+func (c *session) stream(raw string, stdin, tty bool) (int, error) {
 	u, err := url.Parse(raw)
 	if err != nil {
 		return 0, fmt.Errorf("bad streaming URL %q: %w", raw, err)
@@ -163,7 +183,7 @@ func (c *cli) stream(raw string, stdin, tty bool) (int, error) {
 	case "https":
 		u.Scheme = "wss"
 	}
-	c.debugf("streaming URL: %s", u)
+	c.log.debugf("streaming URL: %s", u)
 	cfg, err := websocket.NewConfig(u.String(), "http://localhost/")
 	if err != nil {
 		return 0, err
@@ -178,7 +198,7 @@ func (c *cli) stream(raw string, stdin, tty bool) (int, error) {
 	if len(ws.Config().Protocol) == 1 {
 		proto = ws.Config().Protocol[0]
 	}
-	c.debugf("stream protocol: %q", proto)
+	c.log.debugf("stream protocol: %q", proto)
 
 	var restore func()
 	if tty {

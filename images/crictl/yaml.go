@@ -1,268 +1,281 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strconv"
-	"strings"
+
+	"gopkg.in/yaml.v3"
 )
 
-// A small YAML reader for what crictl reads: its config file and pod/container configs written in
-// YAML (block mappings and sequences, plain and quoted scalars, comments, JSON-style flow
-// collections). Anchors, tags and multi-line scalars are not supported and are reported as errors.
+// YAML, as upstream crictl reads and writes it: pod and container configs are YAML (JSON is YAML
+// too) with the CRI's JSON field names, converted to JSON and decoded with encoding/json
+// (sigs.k8s.io/yaml's way); -o yaml is the JSON output converted to YAML; crictl.yaml is a flat
+// mapping of settings kept as a yaml.Node, so that `crictl config --set` keeps the file's comments.
 
-type yline struct {
-	indent int
-	text   string
-	num    int
-}
-
-// yamlToJSON converts a YAML (or JSON) document to JSON text.
+// yamlToJSON converts a YAML (or JSON) document to JSON. Mapping keys that are not strings
+// (numbers, booleans) become their text, as sigs.k8s.io/yaml does.
 func yamlToJSON(data []byte) ([]byte, error) {
-	s := strings.TrimSpace(string(data))
-	if strings.HasPrefix(s, "{") || strings.HasPrefix(s, "[") {
-		var v any
-		if err := json.Unmarshal([]byte(s), &v); err == nil {
-			return []byte(s), nil
-		}
-	}
-	var lines []yline
-	for i, raw := range strings.Split(string(data), "\n") {
-		raw = strings.TrimRight(raw, " \t\r")
-		t := strings.TrimLeft(raw, " ")
-		if t == "" || strings.HasPrefix(t, "#") || t == "---" {
-			continue
-		}
-		if strings.HasPrefix(t, "\t") {
-			return nil, fmt.Errorf("yaml: line %d: found a tab character where an indentation space is expected", i+1)
-		}
-		lines = append(lines, yline{indent: len(raw) - len(t), text: stripComment(t), num: i + 1})
-	}
-	if len(lines) == 0 {
-		return []byte("null"), nil
-	}
-	y := &yparser{lines: lines}
-	v, err := y.block(lines[0].indent)
-	if err != nil {
+	var v any
+	if err := yaml.Unmarshal(data, &v); err != nil {
 		return nil, err
 	}
-	if y.pos < len(y.lines) {
-		return nil, fmt.Errorf("yaml: line %d: unexpected content %q", y.lines[y.pos].num, y.lines[y.pos].text)
+	v, err := jsonCompatible(v)
+	if err != nil {
+		return nil, err
 	}
 	return json.Marshal(v)
 }
 
-// stripComment removes a trailing " # comment" outside quotes.
-func stripComment(s string) string {
-	inS, inD := false, false
-	for i := 0; i < len(s); i++ {
-		switch s[i] {
-		case '\'':
-			if !inD {
-				inS = !inS
-			}
-		case '"':
-			if !inS && (i == 0 || s[i-1] != '\\') {
-				inD = !inD
-			}
-		case '#':
-			if !inS && !inD && i > 0 && (s[i-1] == ' ' || s[i-1] == '\t') {
-				return strings.TrimRight(s[:i], " \t")
-			}
-		}
-	}
-	return s
-}
-
-type yparser struct {
-	lines []yline
-	pos   int
-}
-
-func (y *yparser) block(indent int) (any, error) {
-	l := y.lines[y.pos]
-	if l.text == "-" || strings.HasPrefix(l.text, "- ") {
-		return y.seq(indent)
-	}
-	if _, _, ok := splitKey(l.text); ok {
-		return y.mapping(indent)
-	}
-	y.pos++
-	return scalar(l.text, l.num)
-}
-
-func (y *yparser) seq(indent int) (any, error) {
-	out := []any{}
-	for y.pos < len(y.lines) {
-		l := y.lines[y.pos]
-		if l.indent != indent || !(l.text == "-" || strings.HasPrefix(l.text, "- ")) {
-			if l.indent > indent {
-				return nil, fmt.Errorf("yaml: line %d: bad indentation of a sequence entry", l.num)
-			}
-			break
-		}
-		rest := strings.TrimLeft(strings.TrimPrefix(l.text, "-"), " ")
-		if rest == "" {
-			y.pos++
-			if y.pos < len(y.lines) && y.lines[y.pos].indent > indent {
-				v, err := y.block(y.lines[y.pos].indent)
-				if err != nil {
-					return nil, err
-				}
-				out = append(out, v)
-			} else {
-				out = append(out, nil)
-			}
-			continue
-		}
-		if _, _, ok := splitKey(rest); ok && !strings.HasPrefix(rest, "{") && !strings.HasPrefix(rest, "[") && !strings.HasPrefix(rest, "\"") {
-			// "- key: value" starts a mapping indented to where "key" stands.
-			inner := indent + (len(l.text) - len(rest))
-			y.lines[y.pos] = yline{indent: inner, text: rest, num: l.num}
-			v, err := y.mapping(inner)
+func jsonCompatible(v any) (any, error) {
+	switch t := v.(type) {
+	case map[string]any:
+		for k, e := range t {
+			c, err := jsonCompatible(e)
 			if err != nil {
 				return nil, err
 			}
-			out = append(out, v)
-			continue
+			t[k] = c
 		}
-		y.pos++
-		v, err := scalar(rest, l.num)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, nil
-}
-
-func (y *yparser) mapping(indent int) (any, error) {
-	out := map[string]any{}
-	for y.pos < len(y.lines) {
-		l := y.lines[y.pos]
-		if l.indent < indent {
-			break
-		}
-		if l.indent > indent {
-			return nil, fmt.Errorf("yaml: line %d: mapping values are not allowed in this context", l.num)
-		}
-		k, v, ok := splitKey(l.text)
-		if !ok {
-			if l.text == "-" || strings.HasPrefix(l.text, "- ") {
-				break
-			}
-			return nil, fmt.Errorf("yaml: line %d: could not find expected ':'", l.num)
-		}
-		key, err := scalar(k, l.num)
-		if err != nil {
-			return nil, err
-		}
-		ks := fmt.Sprint(key)
-		y.pos++
-		if v != "" {
-			sv, err := scalar(v, l.num)
+		return t, nil
+	case map[any]any:
+		out := make(map[string]any, len(t))
+		for k, e := range t {
+			c, err := jsonCompatible(e)
 			if err != nil {
 				return nil, err
 			}
-			out[ks] = sv
-			continue
-		}
-		// The value is the nested block, if any (a sequence may sit at the key's own indentation).
-		if y.pos < len(y.lines) {
-			n := y.lines[y.pos]
-			isSeq := n.text == "-" || strings.HasPrefix(n.text, "- ")
-			if n.indent > indent || (n.indent == indent && isSeq) {
-				nv, err := y.block(n.indent)
-				if err != nil {
-					return nil, err
-				}
-				out[ks] = nv
-				continue
+			switch key := k.(type) {
+			case string:
+				out[key] = c
+			case int, int64, uint64, float64, bool:
+				out[fmt.Sprint(key)] = c
+			default:
+				return nil, fmt.Errorf("yaml: a mapping key of type %T cannot become a JSON field name", k)
 			}
 		}
-		out[ks] = nil
+		return out, nil
+	case []any:
+		for i, e := range t {
+			c, err := jsonCompatible(e)
+			if err != nil {
+				return nil, err
+			}
+			t[i] = c
+		}
+		return t, nil
 	}
-	return out, nil
+	return v, nil
 }
 
-// splitKey splits "key: value" (or "key:"), honouring quoted keys.
-func splitKey(s string) (string, string, bool) {
-	if strings.HasPrefix(s, "{") || strings.HasPrefix(s, "[") {
-		return "", "", false
+// jsonToYAML converts JSON to block-style YAML as upstream's -o yaml prints it (sigs.k8s.io/yaml's
+// JSONToYAML): two-space indentation, sequences not indented under their key, keys sorted, integers
+// kept as integers.
+func jsonToYAML(js []byte) (string, error) {
+	dec := json.NewDecoder(bytes.NewReader(js))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return "", err
 	}
-	start := 0
-	if s != "" && (s[0] == '"' || s[0] == '\'') {
-		end := strings.IndexByte(s[1:], s[0])
-		if end < 0 {
-			return "", "", false
-		}
-		start = end + 2
+	var buf bytes.Buffer
+	enc := yaml.NewEncoder(&buf)
+	enc.SetIndent(2)
+	enc.CompactSeqIndent()
+	if err := enc.Encode(yamlNumbers(v)); err != nil {
+		return "", err
 	}
-	for i := start; i < len(s); i++ {
-		if s[i] == ':' && (i == len(s)-1 || s[i+1] == ' ') {
-			return strings.TrimSpace(s[:i]), strings.TrimSpace(s[i+1:]), true
-		}
+	if err := enc.Close(); err != nil {
+		return "", err
 	}
-	return "", "", false
+	return buf.String(), nil
 }
 
-// scalar reads one YAML scalar (or a JSON-style flow collection).
-func scalar(s string, num int) (any, error) {
-	switch {
-	case s == "" || s == "~" || s == "null" || s == "Null" || s == "NULL":
-		return nil, nil
-	case strings.HasPrefix(s, "{") || strings.HasPrefix(s, "["):
-		var v any
-		if err := json.Unmarshal([]byte(s), &v); err != nil {
-			return nil, fmt.Errorf("yaml: line %d: only JSON-style flow collections are supported: %v", num, err)
+// yamlNumbers turns json.Number (a string to the YAML encoder, which would quote it) into an
+// integer or a float.
+func yamlNumbers(v any) any {
+	switch t := v.(type) {
+	case map[string]any:
+		for k, e := range t {
+			t[k] = yamlNumbers(e)
 		}
-		return v, nil
-	case strings.HasPrefix(s, "\""):
-		v, err := strconv.Unquote(s)
-		if err != nil {
-			return nil, fmt.Errorf("yaml: line %d: bad double-quoted string %s", num, s)
+	case []any:
+		for i, e := range t {
+			t[i] = yamlNumbers(e)
 		}
-		return v, nil
-	case strings.HasPrefix(s, "'"):
-		if len(s) < 2 || !strings.HasSuffix(s, "'") {
-			return nil, fmt.Errorf("yaml: line %d: bad single-quoted string %s", num, s)
+	case json.Number:
+		if n, err := t.Int64(); err == nil {
+			return n
 		}
-		return strings.ReplaceAll(s[1:len(s)-1], "''", "'"), nil
-	case strings.HasPrefix(s, "&") || strings.HasPrefix(s, "*") || strings.HasPrefix(s, "!") || s == "|" || s == ">" || strings.HasPrefix(s, "|-") || strings.HasPrefix(s, ">-"):
-		return nil, fmt.Errorf("yaml: line %d: anchors, tags and block scalars are not supported by this crictl; write the file as JSON", num)
+		if f, err := t.Float64(); err == nil {
+			return f
+		}
+		return t.String()
 	}
-	switch s {
-	case "true", "True", "TRUE":
-		return true, nil
-	case "false", "False", "FALSE":
-		return false, nil
-	}
-	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
-		return n, nil
-	}
-	if f, err := strconv.ParseFloat(s, 64); err == nil && !strings.ContainsAny(s, "xXnN_") {
-		return f, nil
-	}
-	return s, nil
+	return v
 }
 
-// parseConfig reads crictl.yaml: a flat mapping of settings.
-func parseConfig(data string) (map[string]string, error) {
-	js, err := yamlToJSON([]byte(data))
+// The settings crictl.yaml holds, in the order `crictl config` writes them.
+const (
+	optRuntimeEndpoint   = "runtime-endpoint"
+	optImageEndpoint     = "image-endpoint"
+	optTimeout           = "timeout"
+	optDebug             = "debug"
+	optPullImageOnCreate = "pull-image-on-create"
+	optDisablePullOnRun  = "disable-pull-on-run"
+	optMaxRetries        = "max-retries"
+)
+
+var configOptions = []string{optRuntimeEndpoint, optImageEndpoint, optTimeout, optDebug, optPullImageOnCreate, optDisablePullOnRun, optMaxRetries}
+
+// fileConfig is crictl.yaml. MaxRetries is read and written for upstream's files' sake; this crictl
+// connects once (see README.md).
+type fileConfig struct {
+	RuntimeEndpoint   string
+	ImageEndpoint     string
+	Timeout           int
+	Debug             bool
+	PullImageOnCreate bool
+	DisablePullOnRun  bool
+	MaxRetries        int
+	doc               *yaml.Node
+}
+
+func readConfigFile(path string) (*fileConfig, error) {
+	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
-	var m map[string]any
-	if err := json.Unmarshal(js, &m); err != nil {
-		return nil, fmt.Errorf("the config file is not a mapping of settings")
+	return parseConfig(data)
+}
+
+// parseConfig reads crictl.yaml as upstream does: every key must be a known option, and values of
+// the wrong type are errors.
+func parseConfig(data []byte) (*fileConfig, error) {
+	doc := &yaml.Node{}
+	if err := yaml.Unmarshal(data, doc); err != nil {
+		return nil, err
 	}
-	out := map[string]string{}
-	for k, v := range m {
-		if v == nil {
-			out[k] = ""
+	cfg := &fileConfig{doc: doc}
+	if len(doc.Content) == 0 || doc.Content[0].Content == nil {
+		return cfg, nil
+	}
+	if doc.Content[0].Kind != yaml.MappingNode {
+		return nil, errors.New("the config file must be a mapping of options (runtime-endpoint: ..., timeout: ...)")
+	}
+	items := doc.Content[0].Content
+	for i := 0; i+1 < len(items); i += 2 {
+		name, value := items[i].Value, items[i+1].Value
+		if _, err := cfg.get(name); err != nil {
+			return nil, fmt.Errorf("Config option '%s' is not valid", name)
+		}
+		if err := cfg.set(name, value); err != nil {
+			return nil, fmt.Errorf("parsing config option '%s': %w", name, err)
+		}
+	}
+	return cfg, nil
+}
+
+// set assigns one option from its text, as both the file and `crictl config --set` give it.
+func (cfg *fileConfig) set(name, value string) error {
+	var err error
+	switch name {
+	case optRuntimeEndpoint:
+		cfg.RuntimeEndpoint = value
+	case optImageEndpoint:
+		cfg.ImageEndpoint = value
+	case optTimeout:
+		cfg.Timeout, err = strconv.Atoi(value)
+	case optDebug:
+		cfg.Debug, err = strconv.ParseBool(value)
+	case optPullImageOnCreate:
+		cfg.PullImageOnCreate, err = strconv.ParseBool(value)
+	case optDisablePullOnRun:
+		cfg.DisablePullOnRun, err = strconv.ParseBool(value)
+	case optMaxRetries:
+		cfg.MaxRetries, err = strconv.Atoi(value)
+	default:
+		return fmt.Errorf("no configuration option named %s", name)
+	}
+	return err
+}
+
+// setChecked is set with upstream's messages for `crictl config`.
+func (cfg *fileConfig) setChecked(name, value string) error {
+	if _, err := cfg.get(name); err != nil {
+		return err
+	}
+	if err := cfg.set(name, value); err != nil {
+		return fmt.Errorf("parse %s value '%s': %w", name, value, err)
+	}
+	return nil
+}
+
+// get is an option's value as `crictl config --get` prints it.
+func (cfg *fileConfig) get(name string) (string, error) {
+	switch name {
+	case optRuntimeEndpoint:
+		return cfg.RuntimeEndpoint, nil
+	case optImageEndpoint:
+		return cfg.ImageEndpoint, nil
+	case optTimeout:
+		return strconv.Itoa(cfg.Timeout), nil
+	case optDebug:
+		return strconv.FormatBool(cfg.Debug), nil
+	case optPullImageOnCreate:
+		return strconv.FormatBool(cfg.PullImageOnCreate), nil
+	case optDisablePullOnRun:
+		return strconv.FormatBool(cfg.DisablePullOnRun), nil
+	case optMaxRetries:
+		return strconv.Itoa(cfg.MaxRetries), nil
+	}
+	return "", fmt.Errorf("no configuration option named %s", name)
+}
+
+// marshal writes every option back into the document it was read from (comments and order kept,
+// new options appended), as upstream's `crictl config` does.
+func (cfg *fileConfig) marshal() ([]byte, error) {
+	if cfg.doc == nil || len(cfg.doc.Content) == 0 {
+		cfg.doc = &yaml.Node{Kind: yaml.DocumentNode, Content: []*yaml.Node{{Kind: yaml.MappingNode, Tag: "!!map"}}}
+	}
+	m := cfg.doc.Content[0]
+	for _, name := range configOptions {
+		value, _ := cfg.get(name)
+		found := false
+		for i := 0; i+1 < len(m.Content); i += 2 {
+			if m.Content[i].Value == name {
+				m.Content[i+1].Value = value
+				found = true
+			}
+		}
+		if found {
 			continue
 		}
-		out[k] = fmt.Sprint(v)
+		tag := "!!str"
+		switch name {
+		case optTimeout, optMaxRetries:
+			tag = "!!int"
+		case optDebug, optPullImageOnCreate, optDisablePullOnRun:
+			tag = "!!bool"
+		}
+		m.Content = append(m.Content,
+			&yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: name},
+			&yaml.Node{Kind: yaml.ScalarNode, Tag: tag, Value: value})
 	}
-	return out, nil
+	return yaml.Marshal(cfg.doc)
+}
+
+func writeConfigFile(cfg *fileConfig, path string) error {
+	data, err := cfg.marshal()
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(path, data, 0o600)
 }
