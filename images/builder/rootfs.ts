@@ -145,6 +145,17 @@ export function assembleRootfs(pkgs: ResolvedPackage[], kernel: KernelFiles, roo
   ensureDir(join(root, 'opt/cni'));
   symlinkSync('/usr/lib/cni', join(root, 'opt/cni/bin'));
   if (!existsSync(join(root, 'etc/mtab'))) symlinkSync('../proc/self/mounts', join(root, 'etc/mtab'));
+  // base-files' postinst links /var/run and /var/lock into /run: programs that name /var/run (the
+  // docker CLI dials /var/run/docker.sock) must meet what the daemons put in /run, not a directory
+  // on the 9p root.
+  for (const [link, target] of [['var/run', '/run'], ['var/lock', '/run/lock']]) {
+    const path = join(root, link);
+    if (existsSync(path) && !lstatSync(path).isSymbolicLink()) {
+      if (readdirSync(path).length) throw new BuildError(`/${link} holds files from a package; it must become a link to ${target}`);
+      rmSync(path, { recursive: true });
+    }
+    if (!existsSync(path)) symlinkSync(target, path);
+  }
   writeFileSync(join(root, 'etc/shells'), '/bin/sh\n/usr/bin/sh\n/bin/bash\n/usr/bin/bash\n');
   writeFileSync(join(root, 'etc/resolv.conf'), '# The lab has no network outside the guest.\n');
   chmodSync(join(root, 'root'), 0o700);
