@@ -145,12 +145,13 @@ test('the start limit counts from the last download progress: a slow download th
   const machine = fakeMachine({
     start: async () => {
       for (let loaded = 1; loaded <= 8; loaded++) {
-        await new Promise((r) => setTimeout(r, 15));
+        await new Promise((r) => setTimeout(r, 60));
         machine.events.emit('progress', { loaded, total: 8, file: 'state.bin.zst' });
       }
     },
   });
-  const { client } = labWith(machine, { startTimeoutMs: 50 }); // the whole start takes over 100 ms
+  // The whole start takes ~480 ms, each gap 60 ms: room for a loaded machine's late timers.
+  const { client } = labWith(machine, { startTimeoutMs: 250 });
   await client.start();
   assert.equal(status(), 'ready', useLabStore.getState().error?.message);
 });
