@@ -1,6 +1,8 @@
 'use client';
 // The lesson beside the lab terminal, with a draggable (and keyboard-movable) split; tabs on
-// narrow screens. Also where the page tells the lab which lesson it shows.
+// narrow screens. Also where the page tells the lab which lesson it shows. A reading lesson (no
+// commands, no steps) gets the whole width and no lab: nothing would be typed there, and the
+// machine need not start for it (it keeps running if it was, and reappears on the next lesson).
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { lab } from '../lab/lab-client.ts';
 import { useThemeStore } from '../lab/theme-store.ts';
@@ -12,7 +14,7 @@ import { useT } from '../i18n/LocaleProvider.tsx';
 const SPLIT_KEY = 'runtime-lab:split';
 const NARROW = '(max-width: 860px)';
 
-export function LessonWorkspace({ lessons, current, setup, children }: { lessons: LessonLink[]; current: LessonLink; setup?: string; children: ReactNode }) {
+export function LessonWorkspace({ lessons, current, setup, reading = false, children }: { lessons: LessonLink[]; current: LessonLink; setup?: string; reading?: boolean; children: ReactNode }) {
   const [split, setSplit] = useState(50); // percent of the width for the lesson
   const [narrow, setNarrow] = useState(false);
   const [tab, setTab] = useState<'lesson' | 'lab'>('lesson');
@@ -22,8 +24,8 @@ export function LessonWorkspace({ lessons, current, setup, children }: { lessons
   useEffect(() => {
     void progressStore.persist.rehydrate();
     progressStore.getState().setCurrentLesson(current.slug);
-    void lab.setLessonSetup(setup);
-  }, [current.slug, setup]);
+    if (!reading) void lab.setLessonSetup(setup);
+  }, [current.slug, setup, reading]);
 
   useEffect(() => {
     const saved = Number(localStorage.getItem(SPLIT_KEY));
@@ -65,6 +67,19 @@ export function LessonWorkspace({ lessons, current, setup, children }: { lessons
     else return;
     e.preventDefault();
   };
+
+  if (reading) {
+    return (
+      <div className="workspace">
+        <TopBar lessons={lessons} current={current} />
+        <div className="split split-reading">
+          <main id="lesson" className="lesson-pane" tabIndex={-1}>
+            <article className="lesson">{children}</article>
+          </main>
+        </div>
+      </div>
+    );
+  }
 
   return (
     <div className="workspace">

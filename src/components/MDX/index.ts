@@ -8,6 +8,9 @@ import { RuntimeKinds } from './RuntimeKinds.tsx';
 import { ContainerLifecycle } from './ContainerLifecycle.tsx';
 import { ConfigViews } from './ConfigViews.tsx';
 import { CgroupDrivers } from './CgroupDrivers.tsx';
+import { DockershimPaths } from './DockershimPaths.tsx';
+import { PodNetwork } from './PodNetwork.tsx';
+import { PodStartPath } from './PodStartPath.tsx';
 import { Solution } from './Solution.tsx';
 import { TradeOff, TradeOffs } from './TradeOffs.tsx';
 import { Step } from './Step.tsx';
@@ -25,6 +28,9 @@ export const mdxComponents = {
   ContainerLifecycle,
   ConfigViews,
   CgroupDrivers,
+  DockershimPaths,
+  PodNetwork,
+  PodStartPath,
   Quiz,
   Choice,
   TradeOffs,

@@ -44,8 +44,9 @@ export default async function LessonPage({ params }: Props) {
   const { default: Content } = await evaluate(text.body, { ...runtime, development: false, remarkPlugins: [remarkGfm, [remarkLesson, { lesson }]] });
   const links = loadLessons().map((l) => ({ slug: l.slug, title: lessonText(l, lang).title, stepIds: progressIds(l) }));
   const current = links.find((l) => l.slug === slug)!;
+  const reading = lesson.steps.length === 0 && Object.keys(lesson.commands).length === 0;
   return (
-    <LessonWorkspace lessons={links} current={current} setup={lesson.setup}>
+    <LessonWorkspace lessons={links} current={current} setup={lesson.setup} reading={reading}>
       <LessonProvider slug={slug} messages={text.messages}>
         {text.fallback && (
           <p className="callout note" role="note" data-testid="untranslated">
@@ -57,7 +58,9 @@ export default async function LessonPage({ params }: Props) {
           <header className="lesson-header">
             <h1 data-pagefind-meta="title">{text.title}</h1>
             <p className="lead">{text.summary}</p>
-            <p className="muted small">{t('lesson.facts', { minutes: lesson.minutes, steps: lesson.steps.length })}</p>
+            <p className="muted small">
+              {reading ? t('lesson.factsReading', { minutes: lesson.minutes, questions: lesson.quizzes.length }) : t('lesson.facts', { minutes: lesson.minutes, steps: lesson.steps.length })}
+            </p>
           </header>
           <Content components={mdxComponents} />
         </div>
