@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm start`: make sure the lab image is current (building it when the host can), build the static
-// site, and serve it on 0.0.0.0:3000.
+// site, and serve it on 0.0.0.0:3000 (`npm start -- --workshop` adds the trainer's view).
 import { existsSync, rmSync, symlinkSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
@@ -31,4 +31,5 @@ if (vmDir !== resolve('public/vm')) {
   rmSync('out/vm', { recursive: true, force: true });
   symlinkSync(vmDir, 'out/vm', 'dir');
 }
-run('node', ['scripts/serve.mjs', '--host', '0.0.0.0', '--port', process.env.PORT ?? '3000', '--dir', 'out']);
+// Options after `npm start --` go to the server (e.g. --workshop, --port 8080; --help lists them).
+run('node', ['scripts/serve.mjs', '--dir', 'out', ...process.argv.slice(2)]);

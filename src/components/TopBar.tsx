@@ -1,5 +1,5 @@
 'use client';
-// Lesson list, progress, search, the lab's status, Reset lab, language and theme.
+// Lesson list, progress, search, the lab's status, Reset lab, the workshop (when the server runs one), offline use, language and theme.
 import Link from 'next/link';
 import { lab } from '../lab/lab-client.ts';
 import { useLabStore } from '../lab/lab-store.ts';
@@ -8,6 +8,8 @@ import { useProgress } from '../lab/progress.ts';
 import { ThemeToggle } from './ThemeToggle.tsx';
 import { LanguageSwitch } from './LanguageSwitch.tsx';
 import { SearchBox } from './SearchBox.tsx';
+import { OfflineStatus } from './OfflineStatus.tsx';
+import { WorkshopJoin } from './WorkshopJoin.tsx';
 import { useLocale, useT } from '../i18n/LocaleProvider.tsx';
 
 export interface LessonLink {
@@ -59,6 +61,8 @@ export function TopBar({ lessons, current }: { lessons: LessonLink[]; current: L
       <button type="button" className="btn" onClick={() => void lab.reset()} disabled={busy} title={t('topbar.resetTitle')}>
         {t('topbar.reset')}
       </button>
+      <WorkshopJoin />
+      <OfflineStatus />
       <LanguageSwitch />
       <ThemeToggle />
     </header>

@@ -5,6 +5,7 @@ import { notFound } from 'next/navigation';
 import { HTML_LANG, LOCALES, isLocale } from '../../i18n/locales.ts';
 import { translator } from '../../i18n/messages.ts';
 import { LocaleProvider } from '../../i18n/LocaleProvider.tsx';
+import { OfflineUpdateNotice } from '../../components/OfflineUpdateNotice.tsx';
 import { THEME_SCRIPT } from '../theme-script.ts';
 import '../globals.css';
 
@@ -39,7 +40,10 @@ export default async function LocaleLayout({ children, params }: { children: Rea
         <script dangerouslySetInnerHTML={{ __html: THEME_SCRIPT }} />
       </head>
       <body>
-        <LocaleProvider locale={lang}>{children}</LocaleProvider>
+        <LocaleProvider locale={lang}>
+          {children}
+          <OfflineUpdateNotice />
+        </LocaleProvider>
       </body>
     </html>
   );
