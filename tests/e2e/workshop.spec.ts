@@ -74,6 +74,13 @@ async function joinWorkshop(page: Page, name: string) {
   await expect(control.locator('summary')).toHaveText(t('workshop.joined', { name }));
 }
 
+/** The learner's sync line, in the control's panel (which closes after joining): opened to read it. */
+async function syncStatus(page: Page) {
+  const control = page.getByTestId('workshop');
+  if ((await control.getAttribute('open')) === null) await control.locator('summary').click();
+  return control.getByRole('status');
+}
+
 /** The trainer grid's cell of a learner (by name) and a step. */
 const cell = (trainer: Page, name: string, lesson: string, step: string) =>
   trainer.locator('#grid tbody tr').filter({ has: trainer.locator('th.name', { hasText: new RegExp(`^${escape(name)}$`) }) }).locator(`td[data-lesson="${lesson}"][data-step="${step}"]`);
@@ -126,7 +133,7 @@ test.describe('workshop mode', () => {
     for (const a of quiz.answer) await box.locator(`[data-choice="${a}"] input`).check();
     await box.getByRole('button', { name: t('quiz.check') }).click();
     await expect(box).toHaveAttribute('data-status', 'passed');
-    await expect(page.getByTestId('workshop').getByRole('status')).toHaveText(t('workshop.synced'));
+    await expect(await syncStatus(page)).toHaveText(t('workshop.synced'));
     await expect(cell(trainer, 'Ada', quizLesson.slug, quiz.id)).toHaveAttribute('data-state', 'passed');
     // Ada's lesson is open and its first step is not done: that is where she is.
     await expect(cell(trainer, 'Ada', quizLesson.slug, quizLesson.steps[0].id)).toHaveAttribute('data-state', 'current');
@@ -186,7 +193,7 @@ test.describe('workshop mode', () => {
     await page.goto(`/en/lessons/${quizLesson.slug}/`);
     await joinWorkshop(page, 'Cy');
     // Everything Cy's page had to say has arrived, so the room is settled before the comparison.
-    await expect(page.getByTestId('workshop').getByRole('status')).toHaveText(t('workshop.synced'));
+    await expect(await syncStatus(page)).toHaveText(t('workshop.synced'));
     const secret = await page.evaluate((key) => (JSON.parse(localStorage.getItem(key) ?? '{}') as { membership?: { secret: string } }).membership?.secret, WORKSHOP_KEY);
     await context.close();
     expect(secret).toBeTruthy();
