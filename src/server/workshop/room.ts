@@ -37,13 +37,8 @@ export interface Learner {
   steps: Map<string, Map<string, StepRecord>>;
 }
 
-export interface LearnerView {
-  id: string;
-  name: string;
-  joinedAt: number;
-  lastSeenAt: number;
-  lastMoveAt: number;
-  currentLesson: string | null;
+/** A learner as the trainer's page gets it: the same fields, steps as plain objects, and what follows from them. */
+export interface LearnerView extends Omit<Learner, 'steps'> {
   /** The first step of the current lesson not passed yet; null when none is open or all passed. */
   currentStep: string | null;
   /** Unfinished current step and nothing moved for `stuckAfterMs`. */
