@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import type { Manifest } from '../src/vm/manifest.ts';
 import { DEFAULT_VM_DIR } from '../src/vm/node-assets.ts';
 import type { NativeResult } from './native.ts';
+import type { ProcessSpan } from './breakdown.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const vmDir = process.env.LAB_VM_DIR ?? DEFAULT_VM_DIR;
@@ -37,6 +38,36 @@ function scenario(name: string, nodeFlags: string[], args: string[] = []): Figur
  * busybox-static built for the host's own architecture, in their own process (bench/native.ts
  * prints progress first and its JSON result last).
  */
+interface Traced { ms: number; instructions: number; fsBytesFetched: number; processes: ProcessSpan[] }
+
+/** `ctr run` after a restore and warm, process by process (bench/breakdown.ts), JIT off as in the page. */
+function breakdownScenario(): { cold: Traced; warm: Traced } | { error: string } {
+  process.stderr.write('bench: breakdown --no-jit\n');
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(HERE, 'scenario.ts'), 'breakdown', '--no-jit'], { encoding: 'utf8', timeout: 15 * 60_000, maxBuffer: 64 * 1024 * 1024 });
+  try {
+    return JSON.parse(r.stdout.trim().split('\n').pop() ?? '');
+  } catch {
+    return { error: (r.stderr || r.stdout).trim().split('\n').slice(-5).join(' | ') };
+  }
+}
+
+/** The breakdown as a table: each process of the cold and the warm run, when it started and how long it lived. */
+function breakdownLines(split: ReturnType<typeof breakdownScenario>): string[] {
+  if ('error' in split) return [`\nbreakdown: ${split.error}`];
+  const row = (p?: ProcessSpan) => (p ? `${fmtMs(p.startMs)} | ${fmtMs(p.ms)}` : '— | —');
+  const n = Math.max(split.cold.processes.length, split.warm.processes.length);
+  const lines = ['', 'Where a `ctr run --rm busybox echo` spends its time in the guest (Node, JIT off as in the page; each process from its exec, per the guest kernel\'s sched tracepoints):',
+    '| process | after restore: starts at | lives | warm: starts at | lives |', '| --- | --- | --- | --- | --- |'];
+  for (let i = 0; i < n; i++) {
+    const c = split.cold.processes[i];
+    const w = split.warm.processes[i];
+    lines.push(`| ${(c ?? w).role} | ${row(c)} | ${row(w)} |`);
+  }
+  const mips = (t: Traced) => `${(t.instructions / 1e6).toFixed(0)} M instructions, ${(t.instructions / t.ms / 1e3).toFixed(0)} MIPS`;
+  lines.push(`| emulator | ${mips(split.cold)}, 9p ${fmtMB(split.cold.fsBytesFetched)} fetched | | ${mips(split.warm)}, 9p ${fmtMB(split.warm.fsBytesFetched)} fetched | |`);
+  return lines;
+}
+
 function native(): NativeResult {
   process.stderr.write('bench: native baseline (the same versions built for the host\'s architecture, on the host kernel)\n');
   const r = spawnSync(process.execPath, ['--import', 'tsx', join(HERE, 'native.ts'), '--vm-dir', vmDir], {
@@ -85,6 +116,7 @@ function main(): void {
   const manifest = JSON.parse(readFileSync(join(vmDir, 'manifest.json'), 'utf8')) as Manifest;
   const web = browser(['off', 'lab']);
   const boot = scenario('boot', []);
+  const split = breakdownScenario();
   const variants: Record<string, Figures | { error: string }> = {
     'lab driver': scenario('restore', []),
     'JIT off': scenario('restore', [], ['--no-jit']),
@@ -158,14 +190,15 @@ function main(): void {
   const lines = [
     `Targets (Chromium ${'error' in web ? '(not measured)' : web.chromium} through the exported site; Node through the same driver):`,
     '| target | goal | Chromium | Node | native |', '| --- | --- | --- | --- | --- |', ...targetRows, '',
-    '| figure | value | note |', '| --- | --- | --- |', ...rows.map(([k, v, t]) => `| ${k.padEnd(w)} | ${v} | ${t ?? ''} |`)];
+    '| figure | value | note |', '| --- | --- | --- |', ...rows.map(([k, v, t]) => `| ${k.padEnd(w)} | ${v} | ${t ?? ''} |`),
+    ...breakdownLines(split)];
   const webErrors = 'error' in web ? { chromium: web } : Object.fromEntries(Object.entries(webVariants).map(([k, v]) => [`Chromium JIT ${k}`, v]));
   const errors = Object.entries({ ...webErrors, boot, ...variants, native: nat }).filter(([, v]) => 'error' in v);
   for (const [k, v] of errors) lines.push(`\n${k}: ${(v as { error: string }).error}`);
   process.stdout.write(lines.join('\n') + '\n');
   const out = join(HERE, 'results.json');
   writeFileSync(out + '.tmp', JSON.stringify({ at: new Date().toISOString(), manifest: { recipeKey: manifest.recipeKey, machine: manifest.machine, state: manifest.files.state },
-    browser: web, boot, restore: variants, native: nat }, null, 1));
+    browser: web, boot, restore: variants, breakdown: split, native: nat }, null, 1));
   renameSync(out + '.tmp', out);
   process.stdout.write(`\nwrote ${out}\n`);
 }

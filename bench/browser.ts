@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 
 const REPO = join(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = join(REPO, 'out');
-const LESSON = '/lessons/meet-the-lab/';
+const LESSON = '/en/lessons/meet-the-lab/';
 const BUSYBOX = 'docker.io/library/busybox:latest';
 type Figures = Record<string, number>;
 
@@ -64,12 +64,15 @@ let seq = 0;
  * Types a command into the learner's console and returns the time until its end marker shows
  * (the command's own output, then an echo the shell runs after it, as a learner sees it end).
  */
-async function typed(page: Page, command: string, timeoutMs = 300_000): Promise<number> {
+async function typed(page: Page, command: string, timeoutMs = 300_000, paste = false): Promise<number> {
   const mark = `END-${++seq}-$?`;
   const lab = labApi(page);
   await page.locator('.lab-terminal').click();
   const t0 = Date.now();
-  await page.keyboard.type(`${command}; echo ${mark.replace('$?', '"$?"')}`, { delay: 0 });
+  const line = `${command}; echo ${mark.replace('$?', '"$?"')}`;
+  // Set-up lines are pasted, as a learner would (typing 200 characters at full speed once lost one).
+  if (paste) await page.keyboard.insertText(line);
+  else await page.keyboard.type(line, { delay: 0 });
   await page.keyboard.press('Enter');
   const re = new RegExp(`^END-${seq}-(\\d+)\\s*$`, 'm');
   const code = await waitFor(`"${command}" to end`, async () => re.exec(await lab.text())?.[1], timeoutMs);
@@ -125,13 +128,13 @@ async function variant(browser: Awaited<ReturnType<typeof chromium.launch>>, bas
   // The pod walkthrough after a fresh restore: runp + create + start.
   await measure('crictl runp/create/start', async () => {
     await resetLab(page);
-    await typed(page, `printf '%s' '{"metadata":{"name":"bench","namespace":"default","uid":"bench-uid"},"linux":{}}' > /tmp/pod.json && printf '%s' '{"metadata":{"name":"box"},"image":{"image":"${BUSYBOX}"},"command":["sleep","600"],"linux":{}}' > /tmp/ctr.json`);
+    await typed(page, `printf '%s' '{"metadata":{"name":"bench","namespace":"default","uid":"bench-uid"},"linux":{}}' > /tmp/pod.json && printf '%s' '{"metadata":{"name":"box"},"image":{"image":"${BUSYBOX}"},"command":["sleep","600"],"linux":{}}' > /tmp/ctr.json`, undefined, true);
     r.crictlRunpCreateStartMs = await typed(page, 'P=$(crictl runp /tmp/pod.json) && C=$(crictl create $P /tmp/ctr.json /tmp/pod.json) && crictl start $C >/dev/null');
   });
   // runc on a prepared bundle, after a fresh restore.
   await measure('runc run', async () => {
     await resetLab(page);
-    await typed(page, `rm -rf /tmp/b && mkdir -p /tmp/b/rootfs /mnt/bb && ctr images mount ${BUSYBOX} /mnt/bb >/dev/null && cp -a /mnt/bb/. /tmp/b/rootfs/ && ctr images unmount /mnt/bb >/dev/null && cd /tmp/b && runc spec && jq '.process.terminal=false | .process.args=["echo","hi"]' config.json > c && mv c config.json && cd`);
+    await typed(page, `rm -rf /tmp/b && mkdir -p /tmp/b/rootfs /mnt/bb && ctr images mount ${BUSYBOX} /mnt/bb >/dev/null && cp -a /mnt/bb/. /tmp/b/rootfs/ && ctr images unmount /mnt/bb >/dev/null && cd /tmp/b && runc spec && jq '.process.terminal=false | .process.args=["echo","hi"]' config.json > c && mv c config.json && cd`, undefined, true);
     r.runcRunFirstMs = await typed(page, 'runc run --bundle /tmp/b r1 >/dev/null');
     r.runcRunSecondMs = await typed(page, 'runc run --bundle /tmp/b r2 >/dev/null');
   });
@@ -180,7 +183,8 @@ async function main(): Promise<void> {
     const browser = await chromium.launch({
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
       headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      // BENCH_CHROMIUM_ARGS: extra switches for an investigation (e.g. --js-flags=--trace-gc).
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', ...(process.env.BENCH_CHROMIUM_ARGS?.split(' ').filter(Boolean) ?? [])],
     });
     const variantsOut: Record<string, Figures | { error: string }> = {};
     try {

@@ -2,6 +2,7 @@
 // flags. Prints one JSON line of figures. Driven by bench/bench.ts, through the one lab driver.
 import { LAB_JIT, LabMachine } from '../src/vm/machine.ts';
 import { DiskAssets } from '../src/vm/node-assets.ts';
+import { labelCtrRun, parseTrace, tracedScript, type ProcessSpan } from './breakdown.ts';
 
 const [scenario, ...flags] = process.argv.slice(2);
 // --no-jit: v86's JIT off; --v86-jit-defaults: v86's own module limits instead of the lab's tuning.
@@ -84,9 +85,35 @@ async function boot(): Promise<Record<string, number>> {
   return r;
 }
 
-const run = scenario === 'boot' ? boot : scenario === 'restore' ? restore : null;
+/**
+ * `ctr run` right after a restore and again warm, each traced process by process in the guest,
+ * with the emulator's counters: guest instructions executed and 9p bytes fetched.
+ */
+async function breakdown(): Promise<Record<string, unknown>> {
+  const lab = new LabMachine({ assets: new DiskAssets(), jit });
+  await lab.start();
+  const out: Record<string, unknown> = {};
+  for (const [label, name] of [['cold', 'b1'], ['warm', 'b2']] as const) {
+    const i0 = lab.instructionCount();
+    const f0 = lab.fileStats().bytesRead;
+    const r = await lab.exec(tracedScript(`ctr run --rm ${BUSYBOX} ${name} echo hi >/dev/null`), { timeout: 300_000 });
+    if (r.exitCode !== 0) throw new Error(`traced ctr run exited ${r.exitCode}: ${r.stderr}`);
+    const spans: ProcessSpan[] = labelCtrRun(parseTrace(r.stdout), 'echo');
+    const ctr = spans.find((s) => s.role.startsWith('ctr'));
+    out[label] = {
+      ms: ctr?.ms ?? NaN,
+      instructions: (lab.instructionCount() - i0) >>> 0,
+      fsBytesFetched: lab.fileStats().bytesRead - f0,
+      processes: spans,
+    };
+  }
+  await lab.destroy();
+  return out;
+}
+
+const run = scenario === 'boot' ? boot : scenario === 'restore' ? restore : scenario === 'breakdown' ? breakdown : null;
 if (!run) {
-  process.stderr.write('usage: scenario.ts boot|restore [--no-jit]\n');
+  process.stderr.write('usage: scenario.ts boot|restore|breakdown [--no-jit]\n');
   process.exit(2);
 }
 run().then(

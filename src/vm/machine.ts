@@ -471,6 +471,11 @@ export class LabMachine {
     return this.fileCache!.stats();
   }
 
+  /** Guest instructions executed so far by this emulator (v86's counter wraps at 2^32: diff with `>>> 0`). */
+  instructionCount(): number {
+    return this.emulator.get_instruction_counter();
+  }
+
   async destroy(): Promise<void> {
     if (this.destroyed) return;
     this.destroyed = true;
