@@ -55,13 +55,22 @@ function breakdownScenario(): { cold: Traced; warm: Traced } | { error: string }
 function breakdownLines(split: ReturnType<typeof breakdownScenario>): string[] {
   if ('error' in split) return [`\nbreakdown: ${split.error}`];
   const row = (p?: ProcessSpan) => (p ? `${fmtMs(p.startMs)} | ${fmtMs(p.ms)}` : '— | —');
-  const n = Math.max(split.cold.processes.length, split.warm.processes.length);
+  // Paired by role (the n-th "runc delete" of one run with the n-th of the other): the order of
+  // processes that overlap can differ between two runs.
+  const keyed = (ps: ProcessSpan[]) => {
+    const seen = new Map<string, number>();
+    return new Map(ps.map((p) => {
+      const n = (seen.get(p.role) ?? 0) + 1;
+      seen.set(p.role, n);
+      return [`${p.role}#${n}`, p] as const;
+    }));
+  };
+  const cold = keyed(split.cold.processes);
+  const warm = keyed(split.warm.processes);
   const lines = ['', 'Where a `ctr run --rm busybox echo` spends its time in the guest (Node, JIT off as in the page; each process from its exec, per the guest kernel\'s sched tracepoints):',
     '| process | after restore: starts at | lives | warm: starts at | lives |', '| --- | --- | --- | --- | --- |'];
-  for (let i = 0; i < n; i++) {
-    const c = split.cold.processes[i];
-    const w = split.warm.processes[i];
-    lines.push(`| ${(c ?? w).role} | ${row(c)} | ${row(w)} |`);
+  for (const key of new Set([...cold.keys(), ...warm.keys()])) {
+    lines.push(`| ${key.replace(/#1$/, '').replace(/#(\d+)$/, ' ($1)')} | ${row(cold.get(key))} | ${row(warm.get(key))} |`);
   }
   const mips = (t: Traced) => `${(t.instructions / 1e6).toFixed(0)} M instructions, ${(t.instructions / t.ms / 1e3).toFixed(0)} MIPS`;
   lines.push(`| emulator | ${mips(split.cold)}, 9p ${fmtMB(split.cold.fsBytesFetched)} fetched | | ${mips(split.warm)}, 9p ${fmtMB(split.warm.fsBytesFetched)} fetched | |`);
