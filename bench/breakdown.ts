@@ -85,6 +85,7 @@ export function labelCtrRun(spans: ProcessSpan[], containerCommand: string): Pro
     else if (x.program.startsWith('runc init')) role = 'runc init (sets up namespaces, then execs the command)';
     else if (base === 'ctr') role = 'ctr (client: whole command)';
     else if (base === containerCommand) role = `${base} (the container's command)`;
+    else if (base === 'flock') role = "flock (the lab agent's message lock: a ping answered meanwhile)";
     return { ...x, role };
   });
 }
