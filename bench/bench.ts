@@ -18,7 +18,7 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 const vmDir = process.env.LAB_VM_DIR ?? DEFAULT_VM_DIR;
 type Figures = Record<string, number>;
 
-function scenario(name: string, nodeFlags: string[], args: string[] = []): Figures | { error: string } {
+function scenario<T = Figures>(name: string, nodeFlags: string[], args: string[] = []): T | { error: string } {
   process.stderr.write(`bench: ${name} ${[...nodeFlags, ...args].join(' ')}\n`);
   const r = spawnSync(process.execPath, [...nodeFlags, '--import', 'tsx', join(HERE, 'scenario.ts'), name, ...args], {
     encoding: 'utf8',
@@ -39,20 +39,11 @@ function scenario(name: string, nodeFlags: string[], args: string[] = []): Figur
  * prints progress first and its JSON result last).
  */
 interface Traced { ms: number; instructions: number; fsBytesFetched: number; processes: ProcessSpan[] }
-
-/** `ctr run` after a restore and warm, process by process (bench/breakdown.ts), JIT off as in the page. */
-function breakdownScenario(): { cold: Traced; warm: Traced } | { error: string } {
-  process.stderr.write('bench: breakdown --no-jit\n');
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(HERE, 'scenario.ts'), 'breakdown', '--no-jit'], { encoding: 'utf8', timeout: 15 * 60_000, maxBuffer: 64 * 1024 * 1024 });
-  try {
-    return JSON.parse(r.stdout.trim().split('\n').pop() ?? '');
-  } catch {
-    return { error: (r.stderr || r.stdout).trim().split('\n').slice(-5).join(' | ') };
-  }
-}
+/** `ctr run` after a restore and warm, process by process (bench/breakdown.ts). */
+interface Breakdown { cold: Traced; warm: Traced }
 
 /** The breakdown as a table: each process of the cold and the warm run, when it started and how long it lived. */
-function breakdownLines(split: ReturnType<typeof breakdownScenario>): string[] {
+function breakdownLines(split: Breakdown | { error: string }): string[] {
   if ('error' in split) return [`\nbreakdown: ${split.error}`];
   const row = (p?: ProcessSpan) => (p ? `${fmtMs(p.startMs)} | ${fmtMs(p.ms)}` : '— | —');
   // Paired by role (the n-th "runc delete" of one run with the n-th of the other): the order of
@@ -125,7 +116,8 @@ function main(): void {
   const manifest = JSON.parse(readFileSync(join(vmDir, 'manifest.json'), 'utf8')) as Manifest;
   const web = browser(['off', 'lab']);
   const boot = scenario('boot', []);
-  const split = breakdownScenario();
+  // JIT off, as in the page.
+  const split = scenario<Breakdown>('breakdown', [], ['--no-jit']);
   const variants: Record<string, Figures | { error: string }> = {
     'lab driver': scenario('restore', []),
     'JIT off': scenario('restore', [], ['--no-jit']),

@@ -5,7 +5,7 @@
 /** One guest process of the traced command: when it was exec'd (from the command's start) and how long it lived. */
 export interface ProcessSpan {
   program: string;
-  /** The process's role, from its arguments (e.g. "runc create", "shim start"). */
+  /** The process's step in the command (e.g. "runc create", "shim start"): set by labelCtrRun. */
   role: string;
   startMs: number;
   ms: number;
@@ -30,10 +30,9 @@ grep -v '^#' $T/trace; echo > $T/trace`;
 const LINE = /^\s*(.+?)-(\d+)\s+\[\d+\]\s+\S+\s+([\d.]+): (\w+): (.*)$/;
 
 /**
- * The processes exec'd between the markers, in order, with their lifetimes. Roles come from the
- * exec's file name and the arguments recorded separately (the tracepoint has no argv), so runc's
- * and the shim's sub-commands are told apart by `roles` (pid → role) when the caller has them, or
- * by their order otherwise.
+ * The processes exec'd between the markers, in order, with their lifetimes. The tracepoint has no
+ * argv, so the roles are left empty here: labelCtrRun tells runc's and the shim's sub-commands apart
+ * by their order.
  */
 export function parseTrace(text: string): ProcessSpan[] {
   let t0: number | undefined;
@@ -46,7 +45,7 @@ export function parseTrace(text: string): ProcessSpan[] {
     const [, , pidText, tText, event, rest] = m;
     const t = Number(tText) * 1000;
     const pid = Number(pidText);
-    if (event === 'tracing_mark_write' || rest.startsWith('LAB-TRACE')) {
+    if (event === 'tracing_mark_write') {
       if (rest.includes('LAB-TRACE-START')) t0 = t;
       if (rest.includes('LAB-TRACE-END')) tEnd = t;
       continue;
@@ -54,7 +53,7 @@ export function parseTrace(text: string): ProcessSpan[] {
     if (t0 === undefined || t < t0 || (tEnd !== undefined && t > tEnd)) continue;
     if (event === 'sched_process_exec') {
       const file = /filename=(\S+)/.exec(rest)?.[1] ?? '?';
-      const span = { program: file === '/proc/self/fd/6' || file.startsWith('/proc/self/fd/') ? 'runc init (re-exec of runc)' : file, role: '', startMs: t - t0, ms: NaN, at: t };
+      const span = { program: file.startsWith('/proc/self/fd/') ? 'runc init (re-exec of runc)' : file, role: '', startMs: t - t0, ms: NaN, at: t };
       // A process that execs again (runc init → the container's command) ends its previous program.
       const prev = open.get(pid);
       if (prev) prev.ms = t - prev.at;

@@ -64,7 +64,7 @@ let seq = 0;
  * Types a command into the learner's console and returns the time until its end marker shows
  * (the command's own output, then an echo the shell runs after it, as a learner sees it end).
  */
-async function typed(page: Page, command: string, timeoutMs = 300_000, paste = false): Promise<number> {
+async function typed(page: Page, command: string, { timeoutMs = 300_000, paste = false } = {}): Promise<number> {
   const mark = `END-${++seq}-$?`;
   const lab = labApi(page);
   await page.locator('.lab-terminal').click();
@@ -128,13 +128,13 @@ async function variant(browser: Awaited<ReturnType<typeof chromium.launch>>, bas
   // The pod walkthrough after a fresh restore: runp + create + start.
   await measure('crictl runp/create/start', async () => {
     await resetLab(page);
-    await typed(page, `printf '%s' '{"metadata":{"name":"bench","namespace":"default","uid":"bench-uid"},"linux":{}}' > /tmp/pod.json && printf '%s' '{"metadata":{"name":"box"},"image":{"image":"${BUSYBOX}"},"command":["sleep","600"],"linux":{}}' > /tmp/ctr.json`, undefined, true);
+    await typed(page, `printf '%s' '{"metadata":{"name":"bench","namespace":"default","uid":"bench-uid"},"linux":{}}' > /tmp/pod.json && printf '%s' '{"metadata":{"name":"box"},"image":{"image":"${BUSYBOX}"},"command":["sleep","600"],"linux":{}}' > /tmp/ctr.json`, { paste: true });
     r.crictlRunpCreateStartMs = await typed(page, 'P=$(crictl runp /tmp/pod.json) && C=$(crictl create $P /tmp/ctr.json /tmp/pod.json) && crictl start $C >/dev/null');
   });
   // runc on a prepared bundle, after a fresh restore.
   await measure('runc run', async () => {
     await resetLab(page);
-    await typed(page, `rm -rf /tmp/b && mkdir -p /tmp/b/rootfs /mnt/bb && ctr images mount ${BUSYBOX} /mnt/bb >/dev/null && cp -a /mnt/bb/. /tmp/b/rootfs/ && ctr images unmount /mnt/bb >/dev/null && cd /tmp/b && runc spec && jq '.process.terminal=false | .process.args=["echo","hi"]' config.json > c && mv c config.json && cd`, undefined, true);
+    await typed(page, `rm -rf /tmp/b && mkdir -p /tmp/b/rootfs /mnt/bb && ctr images mount ${BUSYBOX} /mnt/bb >/dev/null && cp -a /mnt/bb/. /tmp/b/rootfs/ && ctr images unmount /mnt/bb >/dev/null && cd /tmp/b && runc spec && jq '.process.terminal=false | .process.args=["echo","hi"]' config.json > c && mv c config.json && cd`, { paste: true });
     r.runcRunFirstMs = await typed(page, 'runc run --bundle /tmp/b r1 >/dev/null');
     r.runcRunSecondMs = await typed(page, 'runc run --bundle /tmp/b r2 >/dev/null');
   });

@@ -92,7 +92,8 @@ awk '/MemTotal/{t=$2} /MemAvailable/{a=$2} END{print t-a}' /proc/meminfo`);
     // What every restore runs before the learner's prompt (the driver's first commands through the
     // agent, a lesson setup's systemctl), once more after the drop: their pages go into the state.
     // Without them each restore fetched bash, libsystemd-shared, systemctl, date, rm, setsid and
-    // libtinfo over 9p one after another before Ready (about 3 s of a reload in Chromium).
+    // libtinfo over 9p one after another before Ready (7 requests, 3.4 MB: felt on a slow network,
+    // not measurable on loopback).
     await must(m, 'restore-path warm-up', `${RESTORE_PATH}\n${RESTORE_PATH}`);
     const raw = new Uint8Array(await m.saveState());
     writeFileSync(join(stage, 'state.bin'), raw);
