@@ -34,7 +34,7 @@ ctr -n k8s.io containers ls >/dev/null; ctr -n k8s.io tasks ls >/dev/null
 rm -rf /var/lib/cni/networks/containerd-net/10.* /var/lib/cni/networks/containerd-net/last_reserved_ip.0 2>/dev/null || true`;
 
 // The commands a restore and a lesson's setup run first (LabMachine.afterRestore, content/*/lesson.yaml).
-const RESTORE_PATH = 'test -S /run/containerd/containerd.sock && systemctl is-active --quiet containerd && rm -f /tmp/.lab-warm && date >/dev/null';
+const RESTORE_PATH = 'test -S /run/containerd/containerd.sock && pidof containerd >/dev/null && systemctl is-active --quiet containerd && rm -f /tmp/.lab-warm && date >/dev/null';
 
 export interface SnapshotResult {
   info: Manifest['snapshot'];
@@ -90,8 +90,8 @@ for f in /sys/kernel/slab/*/shrink; do echo 1 > "$f"; done 2>/dev/null
 echo 1 > /proc/sys/vm/compact_memory
 awk '/MemTotal/{t=$2} /MemAvailable/{a=$2} END{print t-a}' /proc/meminfo`);
     // What every restore runs before the learner's prompt (the driver's first commands through the
-    // agent, a lesson setup's systemctl), once more after the drop: their pages go into the state.
-    // Without them each restore fetched bash, libsystemd-shared, systemctl, date, rm, setsid and
+    // agent, a lesson setup's pidof or systemctl), once more after the drop: their pages go into the
+    // state. Without them each restore fetched bash, libsystemd-shared, systemctl, date, rm and
     // libtinfo over 9p one after another before Ready (7 requests, 3.4 MB: felt on a slow network,
     // not measurable on loopback).
     await must(m, 'restore-path warm-up', `${RESTORE_PATH}\n${RESTORE_PATH}`);

@@ -8,7 +8,7 @@ import { serveLab, type MachineLike, type Port } from './worker/worker-host.ts';
 
 export type FakeMachine = MachineLike & { events: Emitter<LabEvents> };
 
-/** A machine that starts and resets at once and runs every script with `run` (exit 0 by default). */
+/** A machine that starts at once and runs every script with `run` (exit 0 by default). */
 export function fakeMachine(overrides: Partial<Omit<MachineLike, 'events'>> & { run?: (script: string) => ExecResult | Promise<ExecResult> } = {}): FakeMachine {
   const events = new Emitter<LabEvents>();
   const { run = () => ok(), ...rest } = overrides;
@@ -19,7 +19,6 @@ export function fakeMachine(overrides: Partial<Omit<MachineLike, 'events'>> & { 
       events.emit('ready', { ms: 1 });
     },
     exec: async (script) => run(script),
-    reset: async () => {},
     destroy: async () => {},
     onConsole: () => () => {},
     writeConsole: () => {},

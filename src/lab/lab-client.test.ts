@@ -2,7 +2,7 @@ import { beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ExecTimeoutError, type ExecResult } from '../vm/index.ts';
 import { checkKey, useCheckStore } from './check-store.ts';
-import { fakeMachine, fakeWorker, ok, type FakeMachine } from './fake-worker.ts';
+import { fakeMachine, fakeWorker, ok, type FakeMachine, type FakeWorker } from './fake-worker.ts';
 import { LabClient, type LabClientOptions } from './lab-client.ts';
 import { useLabStore, type LabStatus } from './lab-store.ts';
 import type { RemoteLabError } from './protocol.ts';
@@ -25,11 +25,27 @@ beforeEach(() => {
   useCheckStore.setState({ checks: {} });
 });
 
+/** A client whose workers (a new one per start and per reset) all drive `machine`. */
 function labWith(machine: FakeMachine, opts: Omit<LabClientOptions, 'createWorker'> = {}) {
-  const worker = fakeWorker(machine);
-  const client = new LabClient({ ...opts, createWorker: () => worker });
-  const sent = (type: string) => worker.posted.filter((m) => m.type === type);
-  return { client, worker, sent };
+  const workers: FakeWorker[] = [];
+  const client = new LabClient({
+    ...opts,
+    createWorker: () => {
+      const w = fakeWorker(machine);
+      workers.push(w);
+      return w;
+    },
+  });
+  const sent = (type: string) => workers.flatMap((w) => w.posted.filter((m) => m.type === type));
+  return {
+    client,
+    workers,
+    sent,
+    /** The latest worker. */
+    get worker() {
+      return workers[workers.length - 1];
+    },
+  };
 }
 
 const status = () => useLabStore.getState().status;
@@ -81,28 +97,63 @@ test('hung, then recovered: a check that waited for the lab runs and passes', as
   assert.equal(useCheckStore.getState().checks[checkKey('first', 'pid1')], undefined);
 });
 
-test('two resets at once: one reset request reaches the worker, both callers get its outcome', async () => {
-  let resets = 0;
-  const machine = fakeMachine({ reset: async () => void resets++ });
+test('a reset is a new worker restoring the snapshot: the old one is stopped, the terminal size is told again', async () => {
+  let starts = 0;
+  const sizes: string[] = [];
+  const machine = fakeMachine({ start: async () => void starts++, resizeConsole: (c, r) => void sizes.push(`${c}x${r}`) });
+  const lab = labWith(machine);
+  await lab.client.start();
+  lab.client.resize(100, 30);
+  await until('the size to reach the machine', () => sizes.length === 1);
+  const first = lab.workers[0];
+  await lab.client.reset();
+  assert.equal(lab.workers.length, 2);
+  assert.ok(first.terminated, 'the old worker (and its emulator) is gone');
+  assert.equal(starts, 2);
+  assert.deepEqual(lab.worker.posted.map((m) => m.type).slice(0, 2), ['resize', 'start']);
+  await until('the size to reach the new machine', () => sizes.length === 2);
+  assert.deepEqual(sizes, ['100x30', '100x30']);
+  assert.equal(status(), 'ready');
+});
+
+test('a command running when the lab is reset fails at once, saying so', async () => {
+  const machine = fakeMachine({ run: () => new Promise<ExecResult>(() => {}) });
+  const { client } = labWith(machine);
+  await client.start();
+  const running = assert.rejects(client.exec('sleep 100'), (e: RemoteLabError) => {
+    assert.equal(e.code, 'machine-reset');
+    assert.match(e.message, /cut short because the lab was reset/);
+    return true;
+  });
+  await turn();
+  await client.reset();
+  await running;
+});
+
+test('two resets at once: one new worker, both callers get its outcome', async () => {
+  let starts = 0;
+  const machine = fakeMachine({ start: async () => void starts++ });
   const { client, sent } = labWith(machine);
   await client.start();
   const first = client.reset();
   const second = client.reset();
   assert.equal(first, second);
   await Promise.all([first, second]);
-  assert.equal(sent('reset').length, 1);
-  assert.equal(resets, 1);
+  assert.equal(sent('start').length, 2);
+  assert.equal(starts, 2);
   assert.equal(status(), 'ready');
   await client.reset(); // a later reset is a new one
-  assert.equal(sent('reset').length, 2);
+  assert.equal(sent('start').length, 3);
 });
 
 test('reset clears hung; a hang reported while resetting neither shows nor makes the lab ready early', async () => {
   let finishReset!: () => void;
+  let starts = 0;
   const machine = fakeMachine({
-    reset: () => {
-      // As the real driver does: its stale watchdog may report a hang, and the restored agent's
-      // first answer reports recovery, both before the reset is done.
+    start: () => {
+      if (++starts === 1) return Promise.resolve();
+      // A machine restoring may report a hang (a slow first answer) and then its recovery, both
+      // before it is ready.
       machine.events.emit('hung', { silentMs: 15_000 });
       machine.events.emit('recovered', undefined);
       return new Promise<void>((res) => (finishReset = res));
@@ -126,9 +177,11 @@ test('reset clears hung; a hang reported while resetting neither shows nor makes
 });
 
 test('a start that never finishes fails with start-timeout: the error panel shows it, waiters learn it', async () => {
-  const { client, worker } = labWith(fakeMachine({ start: () => new Promise(() => {}) }), { startTimeoutMs: 40 });
+  const lab = labWith(fakeMachine({ start: () => new Promise(() => {}) }), { startTimeoutMs: 40 });
+  const { client } = lab;
   const waiting = client.whenReady();
   await client.start();
+  const { worker } = lab;
   assert.equal(status(), 'error');
   const { error } = useLabStore.getState();
   assert.equal(error?.code, 'start-timeout');
@@ -157,13 +210,15 @@ test('the start limit counts from the last download progress: a slow download th
 });
 
 test('a reset that never finishes fails with reset-timeout; Reset then reloads the page', async () => {
-  const { client, worker } = labWith(fakeMachine({ reset: () => new Promise(() => {}) }), { resetTimeoutMs: 40 });
+  let starts = 0;
+  const lab = labWith(fakeMachine({ start: () => (++starts === 1 ? Promise.resolve() : new Promise(() => {})) }), { resetTimeoutMs: 40 });
+  const { client } = lab;
   await client.start();
   await client.reset();
   assert.equal(status(), 'error');
   assert.equal(useLabStore.getState().error?.code, 'reset-timeout');
   assert.match(useLabStore.getState().error?.message ?? '', /did not come back within 0\.04 s/);
-  assert.ok(worker.terminated);
+  assert.ok(lab.worker.terminated);
   await client.reset();
   assert.equal(reloads, 1);
 });
@@ -207,14 +262,16 @@ test('an emulator crash while the setup runs leaves the lab failed (not ready); 
   await assert.rejects(client.whenReady(), /emulator stopped/);
 
   await client.setLessonSetup(undefined);
-  await client.reset(); // the worker still holds the machine: restore it
+  await client.reset(); // a new worker restores the snapshot
   assert.equal(status(), 'ready');
   assert.equal(reloads, 0);
 });
 
 test('a crashed worker fails what waits on it, and Reset reloads', async () => {
-  const { client, worker } = labWith(fakeMachine({ run: () => new Promise<ExecResult>(() => {}) }));
+  const lab = labWith(fakeMachine({ run: () => new Promise<ExecResult>(() => {}) }));
+  const { client } = lab;
   await client.start();
+  const { worker } = lab;
   const pending = client.exec('sleep 1');
   worker.crash('out of memory');
   await assert.rejects(pending, /The lab machine stopped: out of memory/);

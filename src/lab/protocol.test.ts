@@ -19,7 +19,7 @@ function wire(create: (base: string) => MachineLike) {
   };
   serveLab(port, create);
   const post = (msg: ToWorker) => listeners.forEach((fn) => fn({ data: msg } as MessageEvent<ToWorker>));
-  const ask = <T extends ToWorker['type'] & ('start' | 'exec' | 'reset' | 'destroy')>(req: Parameters<typeof requests.open<T>>[0]) => {
+  const ask = <T extends ToWorker['type'] & ('start' | 'exec' | 'destroy')>(req: Parameters<typeof requests.open<T>>[0]) => {
     const { message, reply } = requests.open<T>(req);
     post(message);
     return reply;
@@ -38,7 +38,6 @@ function fakeMachine(overrides: Partial<MachineLike> = {}) {
       events.emit('ready', { ms: 1 });
     },
     exec: async (script) => ({ exitCode: 0, stdout: `ran ${script}`, stderr: '', durationMs: 1 }),
-    reset: async () => void log.push('reset'),
     destroy: async () => void log.push('destroy'),
     onConsole: (fn) => (console.add(fn), () => console.delete(fn)),
     writeConsole: (b) => {
@@ -70,8 +69,6 @@ test('machine events and console bytes are forwarded; keystrokes and size reach 
   const kinds = w.fromWorker.map((x) => (x.type === 'event' ? x.event : x.type));
   assert.deepEqual(kinds, ['progress', 'ready', 'reply', 'console-out']);
   assert.deepEqual(log, ['size:100x30', 'in:ls\r']);
-  await w.ask<'reset'>({ type: 'reset' });
-  assert.deepEqual(log.slice(-2), ['reset', 'size:100x30']);
 });
 
 test('errors keep their message, hint and code across the wire', async () => {
@@ -92,7 +89,7 @@ test('errors keep their message, hint and code across the wire', async () => {
 test('a reply nobody waits for is ignored; failAll rejects whatever is pending', async () => {
   const r = new Requests();
   assert.equal(r.settle({ type: 'reply', id: 99, ok: true, value: null }), false);
-  const { reply } = r.open<'reset'>({ type: 'reset' });
+  const { reply } = r.open<'exec'>({ type: 'exec', script: 'true' });
   r.failAll({ name: 'Error', message: 'worker crashed', code: 'worker-crashed' });
   await assert.rejects(reply, /worker crashed/);
 });

@@ -1,11 +1,10 @@
-// Messages between the page and the lab worker. The page asks (start, exec, reset) and gets one
-// reply per request id; the worker also pushes machine events and console bytes as they happen.
+// Messages between the page and the lab worker. The page asks (start, exec, destroy) and gets one
+// reply per request id (a reset is a new worker: lab-client.ts); the worker also pushes machine events and console bytes as they happen.
 import type { ExecResult, LabEvents } from '../vm/index.ts';
 
 export type Request =
   | { type: 'start'; id: number; base: string; /** JIT setting for measurements (parseJitSetting); the worker's default otherwise. */ jit?: string }
   | { type: 'exec'; id: number; script: string; timeout?: number }
-  | { type: 'reset'; id: number }
   | { type: 'destroy'; id: number };
 
 /** No reply expected: keystrokes and size changes must never wait on the machine. */
@@ -21,7 +20,7 @@ export interface WireError {
   code?: string;
 }
 
-export type ReplyValue = { start: null; exec: ExecResult; reset: null; destroy: null };
+export type ReplyValue = { start: null; exec: ExecResult; destroy: null };
 
 export type FromWorker =
   | { type: 'reply'; id: number; ok: true; value: unknown }

@@ -39,6 +39,11 @@ export interface StartOptions {
   readyTimeoutMs?: number;
   /** Set the guest clock to the host's after a restore (default true). */
   syncClock?: boolean;
+  /**
+   * Keep the compressed snapshot for reset() (default true). The page resets with a new worker, so
+   * its machine lets the 40 MB go once restored.
+   */
+  keepSnapshot?: boolean;
 }
 
 /** Limits on what v86 compiles as one wasm module (its set_jit_config). */
@@ -166,6 +171,7 @@ export class LabMachine {
     this.events.emit('restoring', undefined);
     const emulatorStart = now();
     await this.createEmulator();
+    if (restore && this.opts.keepSnapshot === false) this.stateBuffer = undefined;
     if (restore) {
       await this.afterRestore(emulatorStart, this.opts.readyTimeoutMs ?? 60_000);
     } else {
@@ -440,7 +446,11 @@ export class LabMachine {
 
   /** Back to the snapshot: everything since the restore is gone. */
   async reset(): Promise<void> {
-    if (!this.stateBuffer) throw new LabError('This machine was booted cold and has no snapshot to reset to.', 'Restore the snapshot instead (the default mode).', 'no-snapshot');
+    if (!this.stateBuffer) {
+      throw this.mode === 'boot'
+        ? new LabError('This machine was booted cold and has no snapshot to reset to.', 'Restore the snapshot instead (the default mode).', 'no-snapshot')
+        : new LabError('This machine did not keep its snapshot (keepSnapshot: false).', 'Start a new machine to reset.', 'no-snapshot');
+    }
     this.failPending(new MachineGoneError('reset'));
     this.pongs.clear();
     this.events.emit('restoring', undefined);

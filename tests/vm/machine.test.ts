@@ -193,6 +193,24 @@ describe('the driver', () => {
     assert.doesNotMatch(fds, /ttyS1/);
   });
 
+  test('a command runs in a process group of its own, without a controlling terminal', async () => {
+    const [pid, pgid, tty] = (await sh('echo $$ $(ps -o pgid=,tty= -p $$)')).trim().split(/\s+/);
+    assert.equal(pgid, pid, 'the agent kills a command by its process group');
+    assert.equal(tty, '?', 'commands have no controlling terminal');
+  });
+
+  test('a command costs the agent two processes and nothing more (each one is ~0.1 s here)', async () => {
+    // /proc/loadavg ends with the last PID handed out: between two commands' reads lie the first
+    // one's result (its output base64-encoded: one process) and the second one's start.
+    const lastPid = async () => Number((await sh('read -r _ _ _ _ last </proc/loadavg; echo "$last"')).trim());
+    let fewest = Infinity;
+    for (let i = 0; i < 3; i++) {
+      const a = await lastPid();
+      fewest = Math.min(fewest, (await lastPid()) - a);
+    }
+    assert.ok(fewest <= 3, `${fewest} processes between two commands`);
+  });
+
   test('an agent that restarts fails what it was running at once', async () => {
     const t0 = Date.now();
     const waiting = lab.exec('sleep 200', { timeout: 250_000 });

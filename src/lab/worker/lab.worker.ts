@@ -5,7 +5,9 @@ import { HttpAssets, LabMachine, parseJitSetting } from '../../vm/index.ts';
 import { serveLab, type Port } from './worker-host.ts';
 import { BROWSER_JIT } from './browser-jit.ts';
 import { VerifiedAssets } from './image-check.ts';
+import { CachedAssets } from './cached-assets.ts';
 
 serveLab(self as unknown as Port, (base, jit) =>
-  new LabMachine({ assets: new VerifiedAssets(new HttpAssets(base), v86Package.version), jit: parseJitSetting(jit) ?? BROWSER_JIT }),
+  // A reset is a new worker (lab-client.ts): this machine needs no copy of the snapshot once restored.
+  new LabMachine({ assets: new VerifiedAssets(new CachedAssets(new HttpAssets(base)), v86Package.version), jit: parseJitSetting(jit) ?? BROWSER_JIT, keepSnapshot: false }),
 );

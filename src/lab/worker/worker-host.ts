@@ -7,7 +7,6 @@ export interface MachineLike {
   events: { on<K extends keyof LabEvents>(event: K, fn: (payload: LabEvents[K]) => void): () => void };
   start(): Promise<void>;
   exec(script: string, opts?: ExecOptions): Promise<ExecResult>;
-  reset(): Promise<void>;
   destroy(): Promise<void>;
   onConsole(fn: (bytes: Uint8Array) => void, replay?: boolean): () => void;
   writeConsole(data: Uint8Array): void;
@@ -56,13 +55,6 @@ export function serveLab(port: Port, create: (base: string, jit?: string) => Mac
         });
       case 'exec':
         return void reply(msg.id, () => need().exec(msg.script, { timeout: msg.timeout }));
-      case 'reset':
-        return void reply(msg.id, async () => {
-          const m = need();
-          await m.reset();
-          // The snapshot's console has the size it was saved with: tell the guest the real one again.
-          if (size) m.resizeConsole(size.cols, size.rows);
-        });
       case 'destroy':
         return void reply(msg.id, async () => {
           running = false;
