@@ -31,6 +31,9 @@ export function LabTerminal() {
   useEffect(() => {
     let disposed = false;
     const cleanups: Array<() => void> = [];
+    // The machine starts while xterm loads: its files and restore take seconds, the terminal is
+    // listening long before the first console byte (the worker sends none before it is ready).
+    void lab.start();
     void (async () => {
       const [{ Terminal }, { FitAddon }] = await Promise.all([import('@xterm/xterm'), import('@xterm/addon-fit')]);
       if (disposed || !host.current) return;
@@ -121,7 +124,6 @@ export function LabTerminal() {
         /** Through the guest agent, as a check runs (for tests of the agent's limits). */
         exec: (script: string, timeoutMs = 300_000) => lab.exec(script, timeoutMs),
       };
-      void lab.start();
     })();
     return () => {
       disposed = true;
