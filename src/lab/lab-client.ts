@@ -1,6 +1,7 @@
 'use client';
-// The page's handle on the lab: one worker per page, its replies and events turned into store
-// updates, console bytes fanned out to the terminal, and the lesson's setup run at the right times.
+// The page's handle on the lab: one worker at a time (a reset replaces it), its replies and events
+// turned into store updates, console bytes fanned out to the terminal, and the lesson's setup run at
+// the right times.
 import type { ExecResult } from '../vm/index.ts';
 import { LabError, MachineGoneError } from '../vm/errors.ts';
 import { RemoteLabError, Requests, toWireError, type FromWorker, type ReplyValue, type Request, type ToWorker } from './protocol.ts';

@@ -167,7 +167,10 @@ describe('crictl', () => {
       lab.writeConsole(`crictl exec -it ${ctr.slice(0, 8)} sh\n`);
       await waitFor(/\/ # /, mark); // busybox ash: its prompt, then a cursor-position query
       mark = seen.length;
-      lab.writeConsole('tty; stty size; echo $((6*7))\n');
+      // The size reaches the TTY after the shell starts: crictl sends it as the stream opens and
+      // containerd applies it on its own time (measured: once, under load, `stty size` right after
+      // the prompt still saw 0x0). A learner sees it a moment later; so does this test.
+      lab.writeConsole('tty; for i in 1 2 3 4 5 6 7 8 9 10; do s=$(stty size 2>/dev/null); [ -n "$s" ] && [ "$s" != "0 0" ] && break; sleep 0.5; done; echo "$s"; echo $((6*7))\n');
       await waitFor(/^42\r?$/m, mark);
       assert.match(seen.slice(mark), /\/dev\/pts\/\d+/);
       assert.match(seen.slice(mark), /^31 97\r?$/m);
