@@ -231,7 +231,7 @@ export const en = {
   'error.not-started.hint': 'Reload the page.',
   'error.not-ready': 'containerd is not running in the restored lab.',
   'error.not-ready.hint': 'Reset the lab. If it keeps happening, the image needs rebuilding (npm run lab:image).',
-  'error.no-snapshot': 'This machine was booted cold and has no snapshot to reset to.',
+  'error.no-snapshot': 'This machine holds no snapshot to reset to.',
   'error.no-snapshot.hint': 'Reload the page.',
   'error.image-missing': 'The lab image is not built on the server of this site.',
   'error.image-missing.hint': 'Whoever runs the site builds it with npm run lab:image (about 10 minutes the first time).',

@@ -231,7 +231,7 @@ export const zh: Record<MessageKey, string> = {
   'error.not-started.hint': '请重新加载页面。',
   'error.not-ready': '恢复后的实验机中 containerd 没有运行。',
   'error.not-ready.hint': '请重置实验机。如果反复出现，需要重新构建镜像（npm run lab:image）。',
-  'error.no-snapshot': '这台机器是冷启动的，没有可以重置到的快照。',
+  'error.no-snapshot': '这台机器没有可以重置到的快照。',
   'error.no-snapshot.hint': '请重新加载页面。',
   'error.image-missing': '本站点的服务器上还没有构建实验机镜像。',
   'error.image-missing.hint': '请站点的维护者运行 npm run lab:image 构建镜像（首次约需 10 分钟）。',

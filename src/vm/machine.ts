@@ -446,11 +446,8 @@ export class LabMachine {
 
   /** Back to the snapshot: everything since the restore is gone. */
   async reset(): Promise<void> {
-    if (!this.stateBuffer) {
-      throw this.mode === 'boot'
-        ? new LabError('This machine was booted cold and has no snapshot to reset to.', 'Restore the snapshot instead (the default mode).', 'no-snapshot')
-        : new LabError('This machine did not keep its snapshot (keepSnapshot: false).', 'Start a new machine to reset.', 'no-snapshot');
-    }
+    // Booted cold, or started with keepSnapshot: false.
+    if (!this.stateBuffer) throw new LabError('This machine holds no snapshot to reset to.', 'Start a new machine from the snapshot.', 'no-snapshot');
     this.failPending(new MachineGoneError('reset'));
     this.pongs.clear();
     this.events.emit('restoring', undefined);
