@@ -40,23 +40,34 @@ export class HttpAssets implements AssetSource {
     }
     if (res.status === 404) throw new ImageMissingError(`${this.base}${name}`);
     if (!res.ok || !res.body) throw new ImageLoadError(name, `HTTP ${res.status}`);
-    const total = Number(res.headers.get('content-length')) || 0;
-    const chunks: Uint8Array[] = [];
-    let loaded = 0;
-    const reader = res.body.getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-      loaded += value.length;
-      onProgress?.(loaded);
-    }
-    const out = new Uint8Array(total && total === loaded ? total : loaded);
-    let at = 0;
-    for (const c of chunks) {
-      out.set(c, at);
-      at += c.length;
-    }
-    return out.buffer;
+    return readBody(res, onProgress);
   }
+}
+
+/**
+ * A response's body in one buffer of its own, copied in as it streams (into a buffer of the
+ * announced length when there is one). Not Response.arrayBuffer(): in Chromium the memory behind
+ * that buffer stays with the tab even once the buffer is detached, and the lab detaches its
+ * 40 MB snapshot as soon as it is restored.
+ */
+export async function readBody(res: Response, onProgress?: (loaded: number) => void): Promise<ArrayBuffer> {
+  if (!res.body) return new ArrayBuffer(0);
+  const announced = Number(res.headers.get('content-length')) || 0;
+  let out = new Uint8Array(announced);
+  let loaded = 0;
+  const reader = res.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    if (loaded + value.length > out.length) {
+      // No length announced (or a wrong one): grow by doubling.
+      const bigger = new Uint8Array(Math.max(loaded + value.length, out.length * 2, 1 << 16));
+      bigger.set(out.subarray(0, loaded));
+      out = bigger;
+    }
+    out.set(value, loaded);
+    loaded += value.length;
+    onProgress?.(loaded);
+  }
+  return loaded === out.length ? out.buffer : out.slice(0, loaded).buffer;
 }

@@ -82,6 +82,14 @@ interface Pending {
 /** How often an idle machine is pinged; each ping costs the guest a process or two. */
 const WATCHDOG_MS = 10_000;
 
+/** v86 writes its BIOS ROMs below 1 MiB when it creates the machine; above, a new emulator's RAM is zero. */
+const BIOS_AREA_END = 0x100000;
+
+/** Frees a buffer's memory now (ArrayBuffer.prototype.transfer detaches it); a no-op where it is missing. */
+function detach(buffer: ArrayBuffer): void {
+  (buffer as ArrayBuffer & { transfer?(length: number): ArrayBuffer }).transfer?.(0);
+}
+
 const now = () => (typeof performance !== 'undefined' ? performance.now() : Date.now());
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -90,7 +98,11 @@ type Emulator = V86 & {
   bus: { send(name: string, data: unknown): void };
   fs9p: { storage: unknown };
   v86?: {
-    cpu?: { wm?: { exports?: { set_jit_config?(index: number, value: number): void } } };
+    cpu?: {
+      wm?: { exports?: { set_jit_config?(index: number, value: number): void } };
+      zero_memory?(addr: number, size: number): void;
+      unpack_memory?(bitmap: unknown, packed: Uint8Array): void;
+    };
     do_tick?(): void;
     running?: boolean;
     /** The emulator's side of v86's bus pair: what it sends here reaches the V86 object's listeners. */
@@ -171,7 +183,6 @@ export class LabMachine {
     this.events.emit('restoring', undefined);
     const emulatorStart = now();
     await this.createEmulator();
-    if (restore && this.opts.keepSnapshot === false) this.stateBuffer = undefined;
     if (restore) {
       await this.afterRestore(emulatorStart, this.opts.readyTimeoutMs ?? 60_000);
     } else {
@@ -192,15 +203,17 @@ export class LabMachine {
       vga_memory_size: s.vgaMemoryMiB * 1024 * 1024,
       bios: { buffer: bios },
       vga_bios: { buffer: vgaBios },
+      // A snapshot is restored below, once the emulator exists (restoreSnapshot), not through
+      // v86's initial_state: that lets the restore skip what would only cost memory.
       ...(this.stateBuffer
-        ? { initial_state: { buffer: this.stateBuffer }, filesystem: { baseurl: assets.locate(this.manifest.fsDir) } }
+        ? { filesystem: { baseurl: assets.locate(this.manifest.fsDir) } }
         : {
             bzimage: { buffer: this.bootFiles!.kernel },
             initrd: { buffer: this.bootFiles!.initrd },
             cmdline: s.cmdline,
             filesystem: { basefs: assets.locate(this.manifest.files.fsJson.name), baseurl: assets.locate(this.manifest.fsDir) },
           }),
-      autostart: true,
+      autostart: !this.stateBuffer,
       uart1: true,
       virtio_console: true,
       disable_keyboard: true,
@@ -216,9 +229,48 @@ export class LabMachine {
     await new Promise<void>((res) => emulator.add_listener('emulator-loaded', () => res()));
     this.catchPanics(emulator);
     this.tuneJit();
+    if (this.stateBuffer) {
+      await this.restoreSnapshot(emulator, this.stateBuffer);
+      void emulator.run();
+    }
     const previous = this.fileCache;
     this.fileCache = new FileCache(emulator.fs9p.storage, this.opts.fileCacheBytes ?? 48 * 1024 * 1024, this.fileCounters);
     this.fileCache.inherit(previous);
+  }
+
+  /**
+   * Restores the snapshot into a new emulator, holding as little memory as it can afterwards. The
+   * guest's RAM lives in the emulator's WebAssembly memory, where a page touched once (even read)
+   * stays resident for the life of the tab; v86's restore writes zeros over all of it before it
+   * copies in the snapshot's non-zero pages, which made the whole 256 MiB resident while half of
+   * it is zero. A new emulator's memory is still zero above the first MiB (where v86 put the BIOS
+   * ROMs), so only that MiB is cleared. And the restore's buffers are freed at once (detached)
+   * rather than whenever the garbage collector comes: the snapshot's unpacked memory (~120 MB)
+   * and, when the caller does not keep it, the compressed snapshot.
+   */
+  private async restoreSnapshot(emulator: Emulator, state: ArrayBuffer): Promise<void> {
+    const cpu = emulator.v86?.cpu;
+    const zero = cpu?.zero_memory;
+    const unpack = cpu?.unpack_memory;
+    if (cpu && zero && unpack) {
+      cpu.zero_memory = (addr, size) => zero.call(cpu, addr, Math.max(0, Math.min(size, BIOS_AREA_END - addr)));
+      cpu.unpack_memory = (bitmap, packed) => {
+        unpack.call(cpu, bitmap, packed);
+        detach(packed.buffer as ArrayBuffer);
+      };
+    }
+    try {
+      await emulator.restore_state(state);
+    } finally {
+      if (cpu && zero && unpack) {
+        cpu.zero_memory = zero;
+        cpu.unpack_memory = unpack;
+      }
+    }
+    if (this.opts.keepSnapshot === false) {
+      this.stateBuffer = undefined;
+      detach(state);
+    }
   }
 
   /**

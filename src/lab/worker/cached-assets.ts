@@ -1,7 +1,7 @@
 // The lab image's big files, read straight from the service worker's cache when it holds them.
 // Through the service worker's fetch handler a cached 42 MB state reached the lab worker 2.5 s after
 // a reload asked for it; read from the cache itself, in the same page, it takes about 0.3 s.
-import type { AssetSource } from '../../vm/assets.ts';
+import { readBody, type AssetSource } from '../../vm/assets.ts';
 import type { Manifest } from '../../vm/manifest.ts';
 import { LAB_CACHE, isImmutableLabPath } from '../../sw/lab-files.ts';
 
@@ -34,7 +34,7 @@ export class CachedAssets implements AssetSource {
     if (!this.cacheStorage || !isImmutableLabPath(new URL(url).pathname)) return undefined;
     try {
       const hit = await (await this.cacheStorage.open(LAB_CACHE)).match(url);
-      return hit?.ok ? await hit.arrayBuffer() : undefined;
+      return hit?.ok ? await readBody(hit) : undefined;
     } catch {
       return undefined; // storage refused (a private window, a quota): the network path still works
     }

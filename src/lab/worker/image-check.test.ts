@@ -73,6 +73,53 @@ test('VerifiedAssets: the matching files pass; a stale cached state fails before
   await assert.rejects(otherV86.manifest(), isStale(/this page runs v86 0\.5\.500/));
 });
 
+test('VerifiedAssets with an unpacker: the snapshot comes back raw, checked by its digest; v86 is loaded once', async () => {
+  const RAW = bytes('the raw machine');
+  const loads: string[] = [];
+  const source: AssetSource = {
+    manifest: async () => manifest(),
+    load: async (name) => {
+      loads.push(name);
+      return name === 'state.bin.zst' ? STATE.slice(0) : WASM;
+    },
+    locate: (name) => `http://localhost/vm/${name}`,
+  };
+  const calls: Array<[number, ArrayBuffer, number]> = [];
+  const unpacker = (digest: string) => async (compressed: ArrayBuffer, wasm: ArrayBuffer, rawSize: number) => {
+    calls.push([compressed.byteLength, wasm, rawSize]);
+    return { sha256: digest, raw: RAW };
+  };
+
+  const good = new VerifiedAssets(source, V86, unpacker(sha(STATE)));
+  await good.manifest();
+  const [wasm, state] = await Promise.all([good.load('v86.wasm'), good.load('state.bin.zst')]);
+  assert.equal(wasm, WASM);
+  assert.equal(state, RAW);
+  assert.deepEqual(calls, [[STATE.byteLength, WASM, 99]]);
+  assert.deepEqual(loads.sort(), ['state.bin.zst', 'v86.wasm']);
+
+  const stale = new VerifiedAssets(source, V86, unpacker('0'.repeat(64)));
+  await stale.manifest();
+  await assert.rejects(stale.load('state.bin.zst'), isStale(/state\.bin\.zst does not match/));
+});
+
+test('VerifiedAssets: when the unpacker fails, the compressed snapshot is checked here and handed on', async () => {
+  const source: AssetSource = {
+    manifest: async () => manifest(),
+    load: async (name) => (name === 'state.bin.zst' ? STATE.slice(0) : WASM),
+    locate: (name) => name,
+  };
+  // As a worker that took the bytes (moved: detached here) and then failed.
+  const failing = async (compressed: ArrayBuffer) => {
+    structuredClone(compressed, { transfer: [compressed] });
+    throw new Error('no decoder');
+  };
+  const assets = new VerifiedAssets(source, V86, failing);
+  await assets.manifest();
+  const state = await assets.load('state.bin.zst');
+  assert.deepEqual(new Uint8Array(state), new Uint8Array(STATE));
+});
+
 test('sha256: crypto.subtle and the JavaScript fallback agree with node:crypto', async () => {
   // Lengths around the padding boundaries (55/56/64 bytes) and more than one block.
   for (const n of [0, 1, 55, 56, 63, 64, 65, 119, 120, 1000, 100_003]) {

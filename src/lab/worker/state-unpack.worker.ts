@@ -1,0 +1,37 @@
+// A short-lived worker that checks the snapshot's sha256 and decompresses it, then ends. Both
+// leave memory behind in the thread that does them: WebCrypto holds the bytes it hashed until a
+// garbage collection, and v86's decoder its WebAssembly memory for good (decoded inside the
+// emulator, ~40 MB of it stay for as long as the lab runs). Here that memory goes with the worker.
+//
+// The raw snapshot goes back in pieces through one buffer that travels back and forth: a buffer
+// that arrives by postMessage keeps its memory until a garbage collection even once the lab has
+// detached it, so the lab copies each piece into a buffer of its own and sends this one back.
+import { decodeState } from './state-decoder.ts';
+import { sha256Hex } from './sha256.ts';
+import type { FromUnpacker, ToUnpacker } from './state-unpack.ts';
+
+const port = self as unknown as { onmessage: ((e: MessageEvent<ToUnpacker>) => void) | null; postMessage(m: FromUnpacker, transfer?: Transferable[]): void };
+
+const PIECE = 4 << 20;
+let returned: ((piece: ArrayBuffer) => void) | undefined;
+
+port.onmessage = ({ data }) => {
+  if (data.type === 'piece-back') returned?.(data.piece);
+  else void unpack(data.compressed, data.wasm, data.rawSize);
+};
+
+async function unpack(compressed: ArrayBuffer, wasm: ArrayBuffer, rawSize: number): Promise<void> {
+  try {
+    const digest = sha256Hex(compressed); // hashed on WebCrypto's thread while this one decodes
+    let piece = new ArrayBuffer(PIECE);
+    for (const view of decodeState(await WebAssembly.compile(wasm), new Uint8Array(compressed), rawSize, PIECE)) {
+      new Uint8Array(piece).set(view);
+      const back = new Promise<ArrayBuffer>((res) => (returned = res));
+      port.postMessage({ type: 'piece', piece, length: view.length }, [piece]);
+      piece = await back;
+    }
+    port.postMessage({ type: 'done', sha256: await digest });
+  } catch (e) {
+    port.postMessage({ type: 'failed', error: e instanceof Error ? e.message : String(e) });
+  }
+}
