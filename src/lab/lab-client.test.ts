@@ -29,6 +29,7 @@ beforeEach(() => {
 function labWith(machine: FakeMachine, opts: Omit<LabClientOptions, 'createWorker'> = {}) {
   const workers: FakeWorker[] = [];
   const client = new LabClient({
+    warmUpScript: '', // tests that count commands count only their own; the warm-up has its test
     ...opts,
     createWorker: () => {
       const w = fakeWorker(machine);
@@ -95,6 +96,34 @@ test('hung, then recovered: a check that waited for the lab runs and passes', as
   assert.equal(await check, true);
   assert.equal(status(), 'ready');
   assert.equal(useCheckStore.getState().checks[checkKey('first', 'pid1')], undefined);
+});
+
+test('once ready (after the setup), and after each reset, the warm-up runs in the background; its failure changes nothing', async () => {
+  const scripts: string[] = [];
+  const machine = fakeMachine({
+    run: (script) => {
+      scripts.push(script);
+      return script === 'warm' ? { exitCode: 1, stdout: '', stderr: 'no such file', durationMs: 1 } : ok();
+    },
+  });
+  const { client } = labWith(machine, { warmUpScript: 'warm' });
+  await client.setLessonSetup('setup');
+  await client.start();
+  await until('the warm-up', () => scripts.includes('warm'));
+  assert.deepEqual(scripts, ['setup', 'warm']);
+  assert.equal(status(), 'ready');
+  assert.equal(useLabStore.getState().setupFailure, null);
+  await client.reset();
+  await until('the second warm-up', () => scripts.length === 4);
+  assert.deepEqual(scripts, ['setup', 'warm', 'setup', 'warm']);
+  assert.equal(status(), 'ready');
+});
+
+test('the default warm-up reads the container tools at the lowest priority and starts nothing', async () => {
+  const { WARM_UP_SCRIPT } = await import('./warm-up.ts');
+  assert.match(WARM_UP_SCRIPT, /^nice -n 19 cat /);
+  for (const tool of ['/usr/bin/ctr', '/usr/bin/containerd-shim-runc-v2', '/usr/sbin/runc']) assert.ok(WARM_UP_SCRIPT.includes(tool), tool);
+  assert.doesNotMatch(WARM_UP_SCRIPT, /ctr run|ctr c|crictl|systemctl/);
 });
 
 test('a reset is a new worker restoring the snapshot: the old one is stopped, the terminal size is told again', async () => {

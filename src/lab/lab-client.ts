@@ -7,6 +7,7 @@ import { LabError, MachineGoneError } from '../vm/errors.ts';
 import { RemoteLabError, Requests, toWireError, type FromWorker, type ReplyValue, type Request, type ToWorker } from './protocol.ts';
 import { useLabStore, type LabProblem, type SetupFailure } from './lab-store.ts';
 import { PromptMarkScanner, type PromptMark } from './prompt-marks.ts';
+import { WARM_UP_SCRIPT, WARM_UP_TIMEOUT_MS } from './warm-up.ts';
 
 /** Where the static site serves the machine's files. */
 export const VM_BASE = '/vm/';
@@ -28,6 +29,8 @@ export interface LabClientOptions {
   createWorker?: () => LabWorker;
   startTimeoutMs?: number;
   resetTimeoutMs?: number;
+  /** Run in the background each time the lab is ready (warm-up.ts); '' for none. */
+  warmUpScript?: string;
 }
 
 function createBrowserWorker(): LabWorker {
@@ -72,6 +75,7 @@ export class LabClient {
   private readonly createWorker: () => LabWorker;
   private readonly startTimeoutMs: number;
   private readonly resetTimeoutMs: number;
+  private readonly warmUpScript: string;
   private worker?: LabWorker;
   private requests = new Requests();
   private consoleListeners = new Set<ConsoleListener>();
@@ -97,6 +101,9 @@ export class LabClient {
     this.createWorker = opts.createWorker ?? createBrowserWorker;
     this.startTimeoutMs = opts.startTimeoutMs ?? START_TIMEOUT_MS;
     this.resetTimeoutMs = opts.resetTimeoutMs ?? RESET_TIMEOUT_MS;
+    // ?lab-warm=off: no warm-up (the benchmark measures with and without).
+    const noWarmUp = typeof location !== 'undefined' && new URLSearchParams(location.search).get('lab-warm') === 'off';
+    this.warmUpScript = opts.warmUpScript ?? (noWarmUp ? '' : WARM_UP_SCRIPT);
   }
 
   /** Start the machine once per page; later calls return the same promise. */
@@ -261,6 +268,8 @@ export class LabClient {
     this.markReady();
     // The restored shell already printed its prompt before the page listened: nudge it to print one.
     this.writeConsole('\r');
+    // Not awaited: the learner has the prompt. A reset ends it with its worker.
+    if (this.warmUpScript) this.exec(this.warmUpScript, WARM_UP_TIMEOUT_MS).catch(() => undefined);
   }
 
   /** The lesson's setup script, run now if the lab is up and again after every reset. */

@@ -85,6 +85,21 @@ const WATCHDOG_MS = 10_000;
 /** v86 writes its BIOS ROMs below 1 MiB when it creates the machine; above, a new emulator's RAM is zero. */
 const BIOS_AREA_END = 0x100000;
 
+/** At most this much typed input goes to the guest in one receive buffer (Linux gives it pages). */
+const CONSOLE_INPUT_CHUNK = 1024;
+/** Typed input kept while the guest takes none; beyond it, keys are dropped. */
+const CONSOLE_INPUT_LIMIT = 1 << 20;
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
 /** Frees a buffer's memory now (ArrayBuffer.prototype.transfer detaches it); a no-op where it is missing. */
 function detach(buffer: ArrayBuffer): void {
   (buffer as ArrayBuffer & { transfer?(length: number): ArrayBuffer }).transfer?.(0);
@@ -101,6 +116,7 @@ type Emulator = V86 & {
     cpu?: {
       wm?: { exports?: { set_jit_config?(index: number, value: number): void } };
       zero_memory?(addr: number, size: number): void;
+      devices?: { virtio_console?: { virtio?: { queues?: Array<{ has_request?(): boolean }> } } };
       unpack_memory?(bitmap: unknown, packed: Uint8Array): void;
     };
     do_tick?(): void;
@@ -130,6 +146,10 @@ export class LabMachine {
   private pinging = false;
   private crashed?: EmulatorCrashedError;
   private destroyed = false;
+  /** Typed bytes the guest has no room for yet (flushConsoleInput). */
+  private consoleInput: Uint8Array[] = [];
+  private consoleInputBytes = 0;
+  private consoleInputTimer?: ReturnType<typeof setTimeout>;
   private stateBuffer?: ArrayBuffer;
   private files?: { wasm: WebAssembly.Module; bios: ArrayBuffer; vgaBios: ArrayBuffer };
   private bootFiles?: { kernel: ArrayBuffer; initrd: ArrayBuffer };
@@ -222,6 +242,8 @@ export class LabMachine {
       disable_jit: this.opts.jit === false,
     } as unknown as ConstructorParameters<typeof V86>[0]) as Emulator;
     this.emulator = emulator;
+    this.consoleInput = []; // typed for the machine this one replaces
+    this.consoleInputBytes = 0;
     const agentLines = new LineSplitter((line) => this.onAgentLine(line));
     emulator.add_listener('serial1-output-byte', (b) => agentLines.push(b));
     emulator.add_listener('serial0-output-byte', (b) => this.onKernelByte(b));
@@ -487,7 +509,35 @@ export class LabMachine {
   writeConsole(data: string | Uint8Array): void {
     if (!this.emulator || this.destroyed) return; // nothing to type into yet (or any more)
     const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
-    this.emulator.bus.send('virtio-console0-input-bytes', bytes);
+    if (this.consoleInputBytes + bytes.length > CONSOLE_INPUT_LIMIT) return; // a guest that reads nothing: keep no more
+    this.consoleInput.push(bytes);
+    this.consoleInputBytes += bytes.length;
+    this.flushConsoleInput();
+  }
+
+  /**
+   * Hands typed bytes to the guest as it has room for them. v86's console device drops input that
+   * arrives while the guest has no receive buffer free (it has 16, one per write): keys typed one
+   * write each, faster than the guest takes them, were lost (a learner's fast typing, a test's).
+   * Bytes wait here instead, and go over together, up to a buffer's worth, once one is free.
+   */
+  private flushConsoleInput(): void {
+    const emulator = this.emulator;
+    const queue = emulator.v86?.cpu?.devices?.virtio_console?.virtio?.queues?.[0];
+    while (this.consoleInput.length && (!queue?.has_request || queue.has_request())) {
+      const all = this.consoleInput.length === 1 ? this.consoleInput[0] : concat(this.consoleInput);
+      const now = all.subarray(0, CONSOLE_INPUT_CHUNK);
+      const rest = all.subarray(now.length);
+      this.consoleInput = rest.length ? [rest] : [];
+      this.consoleInputBytes = rest.length;
+      emulator.bus.send('virtio-console0-input-bytes', now);
+    }
+    if (this.consoleInput.length && !this.consoleInputTimer) {
+      this.consoleInputTimer = setTimeout(() => {
+        this.consoleInputTimer = undefined;
+        if (!this.destroyed && this.emulator === emulator) this.flushConsoleInput();
+      }, 5);
+    }
   }
   resizeConsole(cols: number, rows: number): void {
     if (!this.emulator || this.destroyed) return;
@@ -539,6 +589,7 @@ export class LabMachine {
     if (this.destroyed) return;
     this.destroyed = true;
     clearInterval(this.watchdog);
+    clearTimeout(this.consoleInputTimer);
     this.failPending(new MachineGoneError('destroyed'));
     await this.emulator?.destroy();
   }
