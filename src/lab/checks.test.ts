@@ -24,7 +24,7 @@ const check = (id: string) => useCheckStore.getState().checks[checkKey(LESSON, i
 /** A started lab whose guest answers every script with `run`; `scripts` lists what it was asked, with the time limit. */
 async function labRunning(run: (script: string) => ExecResult | Promise<ExecResult>) {
   const worker = fakeWorker(fakeMachine({ run }));
-  const client = new LabClient({ createWorker: () => worker });
+  const client = new LabClient({ createWorker: () => worker, warmUpScript: '' });
   await client.start();
   assert.equal(useLabStore.getState().status, 'ready');
   const scripts = () => worker.posted.flatMap((m) => (m.type === 'exec' ? [{ script: m.script, timeout: m.timeout }] : []));
@@ -74,7 +74,7 @@ test('a check that times out in the guest fails with the timeout message', async
 
 test('a check waiting for a lab that fails to start fails with the reason instead of "checking" for good', async () => {
   const worker = fakeWorker(fakeMachine({ start: () => new Promise(() => {}) }));
-  const client = new LabClient({ createWorker: () => worker, startTimeoutMs: 30 });
+  const client = new LabClient({ createWorker: () => worker, startTimeoutMs: 30, warmUpScript: '' });
   const result = runCheck(LESSON, { id: 'pid1', check: 'true' }, false, client);
   void client.start();
   assert.equal(await result, false);
