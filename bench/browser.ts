@@ -10,7 +10,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const REPO = join(dirname(fileURLToPath(import.meta.url)), '..');
-const OUT = join(REPO, 'out');
+// BENCH_OUT serves another export (an A/B of two builds in one sitting).
+const OUT = process.env.BENCH_OUT ?? join(REPO, 'out');
 const LESSON = '/en/lessons/meet-the-lab/';
 const BUSYBOX = 'docker.io/library/busybox:latest';
 type Figures = Record<string, number>;

@@ -16,13 +16,15 @@ import { buildImage, busyboxImage, helloImage, nginxImage, pauseImage, type Buil
 import { writeRegistryStorage } from './registry.ts';
 import { buildFsIndex } from './fsindex.ts';
 import { takeSnapshot } from './snapshot.ts';
-import { BuildError, IMAGES, OUT, REPO, bash, cacheRoot, ensureDir, have, log, sha256, sha256File } from './util.ts';
+import { BuildError, IMAGES, OUT, REPO, bash, cacheRoot, ensureDir, have, log, run, sha256, sha256File } from './util.ts';
 import { checkHostTools, installHostTools } from './host.ts';
 import { DEFAULT_MACHINE, type Manifest, type ManifestFile } from '../../src/vm/manifest.ts';
 
 const args = new Set(process.argv.slice(2));
 const updateLock = args.has('--update-lock');
 const force = args.has('--force');
+/** Where the preloaded images' layers sit, unpacked, on the guest's 9p root (relative to it). */
+const GUEST_LAYERS = 'usr/share/runtime-lab/layers';
 
 /**
  * Everything a build depends on besides the packages: the recipe folder, the v86 version, the
@@ -120,14 +122,19 @@ async function main(): Promise<void> {
 
   log('container images: busybox, pause, nginx');
   const imagesDir = ensureDir(join(root, 'root/images'));
-  const images: BuiltImage[] = [];
+  const images: Array<BuiltImage & { layer: string }> = [];
   const busybox = busyboxImage(root, pkgs, work);
-  for (const [file, spec] of [
-    ['busybox.tar', busybox],
-    ['pause.tar', pauseImage(work)],
-    ['nginx.tar', nginxImage(pkgs, work)],
+  for (const [name, spec] of [
+    ['busybox', busybox],
+    ['pause', pauseImage(work)],
+    ['nginx', nginxImage(pkgs, work)],
   ] as const) {
-    images.push(buildImage(spec, join(imagesDir, file), work));
+    // Each layer also goes onto the 9p root, unpacked: the snapshot points containerd's read-only
+    // copies there instead of keeping them in the guest's memory (images/builder/snapshot.ts).
+    const layer = `${GUEST_LAYERS}/${name}`;
+    ensureDir(join(root, GUEST_LAYERS));
+    run('cp', ['-a', spec.layerDir, join(root, layer)]);
+    images.push({ ...buildImage(spec, join(imagesDir, `${name}.tar`), work), layer });
   }
   // The registry's storage is written here, as files: the guest only starts the server, on demand.
   const hello = buildImage(helloImage(busybox, work), join(work, 'hello.tar'), work);
@@ -168,7 +175,7 @@ async function main(): Promise<void> {
     v86Version: JSON.parse(readFileSync(join(v86Dir, 'package.json'), 'utf8')).version,
     packages: Object.fromEntries(pkgs.map((p) => [p.key, { version: p.version, suite: p.suite, sha256: p.sha256, sets: p.sets }])),
     drift: pkgs.filter((p) => p.drift).map((p) => p.drift!),
-    images: images.map((i) => ({ ref: i.ref, manifestDigest: i.manifestDigest, tarball: `/root/images/${i.tarball.split('/').pop()}`, size: i.size })),
+    images: images.map((i) => ({ ref: i.ref, manifestDigest: i.manifestDigest, tarball: `/root/images/${i.tarball.split('/').pop()}`, size: i.size, diffId: i.diffId, layer: `/${i.layer}` })),
     snapshot: { bootToAgentMs: 0, bootToReadyMs: 0, guestMemUsedKiB: 0 },
   };
   // The boot reads this manifest (without a state yet) through the same driver a restore uses.

@@ -32,6 +32,8 @@ export interface BuiltImage {
   tarball: string;
   manifestDigest: string;
   size: number;
+  /** The layer's uncompressed digest: for a one-layer image, also the chain ID naming its snapshot. */
+  diffId: string;
 }
 
 const CREATED = '2025-01-01T00:00:00Z';
@@ -53,6 +55,7 @@ export function buildImage(spec: ImageSpec, outTar: string, work: string): Built
   const tar = readFileSync(tarFile);
   rmSync(tarFile);
   const layer = blob(dir, gzipSync(tar, { level: 9 }), 'application/vnd.oci.image.layer.v1.tar+gzip');
+  const diffId = `sha256:${sha256(tar)}`;
   const labels = {
     'org.opencontainers.image.description': `Built locally by Runtime Lab from Debian packages: ${spec.builtFrom}`,
     'org.opencontainers.image.vendor': 'Runtime Lab (local build, not the upstream image)',
@@ -63,7 +66,7 @@ export function buildImage(spec: ImageSpec, outTar: string, work: string): Built
     architecture: spec.architecture ?? '386',
     os: 'linux',
     config: { Env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'], ...spec.config, Labels: labels },
-    rootfs: { type: 'layers', diff_ids: [`sha256:${sha256(tar)}`] },
+    rootfs: { type: 'layers', diff_ids: [diffId] },
     history: [{ created: CREATED, created_by: `Runtime Lab image build (images/builder/oci.ts): ${spec.builtFrom}` }],
   };
   const cfg = blob(dir, Buffer.from(JSON.stringify(config)), 'application/vnd.oci.image.config.v1+json');
@@ -79,7 +82,7 @@ export function buildImage(spec: ImageSpec, outTar: string, work: string): Built
   writeFileSync(join(dir, 'index.json'), JSON.stringify(index));
   writeFileSync(join(dir, 'oci-layout'), JSON.stringify({ imageLayoutVersion: '1.0.0' }));
   run('tar', ['--sort=name', '--mtime=@0', '--owner=0', '--group=0', '--numeric-owner', '-C', dir, '-cf', outTar, 'oci-layout', 'index.json', 'blobs']);
-  return { ref: spec.ref, tarball: outTar, manifestDigest: man.digest, size: readFileSync(outTar).length };
+  return { ref: spec.ref, tarball: outTar, manifestDigest: man.digest, size: readFileSync(outTar).length, diffId };
 }
 
 function minimalEtc(dir: string, extraUsers = ''): void {

@@ -29,6 +29,35 @@ ctr images rm --sync lab.invalid/collect:now >/dev/null
 for l in $layers; do ! test -e "/var/lib/containerd/io.containerd.content.v1.content/blobs/sha256/\${l#sha256:}" || { echo "nginx's layer $l is still in the content store"; exit 1; }; done
 ctr -n k8s.io images ls -q`;
 
+/**
+ * containerd unpacked each preloaded image into its snapshotter's folder in both namespaces, in tmpfs:
+ * the guest's memory, so the state. A committed snapshot is only ever an overlayfs lower folder,
+ * read and never written, and overlayfs takes a lower folder on 9p. So each one becomes a symlink to
+ * the same layer unpacked on the 9p root by the builder, after checking the two trees agree (names,
+ * types, sizes, modes, owners, link targets; contents are the same tar's). containerd keeps its
+ * records; removing such a snapshot removes the link.
+ */
+export function linkLayersScript(images: Manifest['images']): string {
+  const each = images.map((i) => `for ns in default k8s.io; do link "$ns" '${i.diffId}' '${i.layer}' '${i.ref}'; done`).join('\n');
+  return `set -eu
+root=/var/lib/containerd/io.containerd.snapshotter.v1.overlayfs/snapshots
+tree() { (cd "$1" && { find . ! -type l ! -type d -printf '%P %y %s %m %U:%G\\n'; find . -type d -printf '%P/ %m %U:%G\\n'; find . -type l -printf '%P -> %l\\n'; } | LC_ALL=C sort); }
+link() {
+  ns=$1 chain=$2 layer=$3 ref=$4
+  dir=$(ctr -n "$ns" snapshots view --mounts lab-layer-map "$chain" | jq -r '.[0] | .Source // .source')
+  ctr -n "$ns" snapshots rm lab-layer-map 2>/dev/null || true  # ctr made it in a lease of its own: the collector may be first
+  case "$dir" in "$root"/*/fs) ;; *) echo "$ref in $ns: its snapshot is mounted from '$dir', not from a folder of $root"; exit 1 ;; esac
+  [ -d "$layer" ] || { echo "$ref: no layer folder $layer on the root filesystem"; exit 1; }
+  if [ "$(tree "$dir" | sha256sum)" != "$(tree "$layer" | sha256sum)" ]; then
+    echo "$ref in $ns: containerd's unpacked snapshot $dir and $layer differ:"; diff <(tree "$dir") <(tree "$layer") | head -n 20; exit 1
+  fi
+  rm -rf "$dir"; ln -s "$layer" "$dir"
+}
+${each}
+ctr run --rm docker.io/library/busybox:latest lab-layer-check cat /etc/hostname >/dev/null
+du -sk "$root" | cut -f1`;
+}
+
 // Each binary a lesson runs, once, so containerd's and the guest's own lazy set-up is in the snapshot.
 const WARM = `set -e
 ctr version >/dev/null
@@ -90,6 +119,8 @@ export async function takeSnapshot(stage: string, manifest: Manifest, masked: st
     const want = manifest.images.map((i) => i.ref).sort();
     if (want.some((r) => !refs.includes(r))) throw new BuildError(`image import: k8s.io lists ${refs.join(', ')}; expected ${want.join(', ')}`);
     log(`images imported into default and k8s.io: ${refs.join(', ')}`);
+    const left = (await must(m, 'layer links', linkLayersScript(manifest.images))).trim();
+    log(`[guest] the images' snapshots now point at their layers on the 9p root (${left} KiB left in the snapshotter's tmpfs)`);
     await must(m, 'warm-up', WARM, 300_000);
     // Free what the guest can give back: page cache, empty slabs (freed pages are zeroed by
     // init_on_free=1), then compact. Zeroed pages cost next to nothing in the compressed state.

@@ -34,7 +34,11 @@ export interface Manifest {
   packages: Record<string, { version: string; suite: string; sha256: string; sets: string[] }>;
   /** Packages that differ from the lock (a locked version vanished from the mirror). */
   drift: string[];
-  images: Array<{ ref: string; manifestDigest: string; tarball: string; size: number }>;
+  /**
+   * The preloaded images. `layer` is the guest folder (on the 9p root) holding the image's one layer,
+   * unpacked; its snapshot in each namespace points there (images/builder/snapshot.ts).
+   */
+  images: Array<{ ref: string; manifestDigest: string; tarball: string; size: number; diffId: string; layer: string }>;
   snapshot: { bootToAgentMs: number; bootToReadyMs: number; guestMemUsedKiB: number };
 }
 

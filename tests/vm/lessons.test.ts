@@ -122,7 +122,7 @@ for (const lesson of lessons) {
         }
         if (step) {
           const r = await check(step.check);
-          assert.equal(r.exitCode, 0, `the check of "${step.id}" fails after its commands:\n${r.stdout}${r.stderr}`);
+          assert.equal(r.exitCode, 0, `the check of "${step.id}" fails after its commands:\n${r.stdout}${r.stderr}\nthe console shows:\n${console_.slice(-1500)}`);
         }
       });
     }

@@ -65,6 +65,26 @@ describe('the guest', () => {
     assert.match(label, /busybox-static/);
   });
 
+  test("the preloaded images' snapshots are links to their layers on the 9p root, which containers never write", async () => {
+    const root = '/var/lib/containerd/io.containerd.snapshotter.v1.overlayfs/snapshots';
+    assert.equal(lab.manifest.images.length, 3);
+    for (const ns of ['default', 'k8s.io']) {
+      for (const image of lab.manifest.images) {
+        // containerd's own answer: where a view of the image's snapshot would be mounted from.
+        const source = (await sh(`ctr -n ${ns} snapshots view --mounts lab-test-view ${image.diffId} | jq -r '.[0] | .Source // .source'; ctr -n ${ns} snapshots rm lab-test-view 2>/dev/null || true`)).trim();
+        assert.match(source, new RegExp(`^${root}/\\d+/fs$`), `${image.ref} in ${ns}`);
+        assert.equal((await sh(`readlink ${source}`)).trim(), image.layer, `${image.ref} in ${ns}`);
+      }
+    }
+    assert.deepEqual(lab.manifest.images.map((i) => i.layer.split('/').pop()).sort(), ['busybox', 'nginx', 'pause']);
+    // A container deletes and writes in its own upper folder; the shared layer is untouched.
+    await sh(`ctr run --rm ${BUSYBOX} lab-test-layer sh -c 'rm /bin/ls && echo x > /etc/lab-test && ! test -e /bin/ls'`);
+    await sh('test -L /usr/share/runtime-lab/layers/busybox/bin/ls && ! test -e /usr/share/runtime-lab/layers/busybox/etc/lab-test');
+    // Removing the image removes the links, not the layer; importing it again unpacks a fresh copy.
+    await sh(`ctr images rm --sync ${BUSYBOX} >/dev/null && test -x /usr/share/runtime-lab/layers/busybox/bin/busybox`);
+    await sh(`ctr images import /root/images/busybox.tar >/dev/null && ctr run --rm ${BUSYBOX} lab-test-layer2 true`);
+  });
+
   test('ctr version: client and server match', async () => {
     const out = await sh('ctr version');
     const versions = [...out.matchAll(/^\s*Version:\s*(\S+)/gm)].map((m) => m[1]);
