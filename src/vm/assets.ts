@@ -46,13 +46,13 @@ export class HttpAssets implements AssetSource {
 
 /**
  * A response's body in one buffer of its own, copied in as it streams (into a buffer of the
- * announced length when there is one). Not Response.arrayBuffer(): in Chromium the memory behind
+ * announced length when there is one: a body sent compressed announces its compressed length). Not Response.arrayBuffer(): in Chromium the memory behind
  * that buffer stays with the tab even once the buffer is detached, and the lab detaches its
  * 40 MB snapshot as soon as it is restored.
  */
 export async function readBody(res: Response, onProgress?: (loaded: number) => void): Promise<ArrayBuffer> {
   if (!res.body) return new ArrayBuffer(0);
-  const announced = Number(res.headers.get('content-length')) || 0;
+  const announced = res.headers.has('content-encoding') ? 0 : Number(res.headers.get('content-length')) || 0;
   let out = new Uint8Array(announced);
   let loaded = 0;
   const reader = res.body.getReader();

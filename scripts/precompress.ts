@@ -1,0 +1,20 @@
+// `tsx scripts/precompress.ts [--out out]`: the last step of `npm run site:build`. Writes brotli
+// siblings (<file>.br) of the exported site's compressible files, which the server sends to
+// browsers that accept br (src/server/precompress.ts).
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { precompressFolder } from '../src/server/precompress.ts';
+
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const outFlag = process.argv.indexOf('--out');
+const OUT = resolve(outFlag >= 0 ? process.argv[outFlag + 1] : join(REPO, 'out'));
+
+if (!existsSync(join(OUT, 'index.html'))) {
+  process.stderr.write(`\nprecompress failed: ${OUT} holds no exported site. Run \`npm run site:build\`.\n`);
+  process.exit(1);
+}
+const t0 = Date.now();
+const r = await precompressFolder(OUT);
+const mb = (n: number) => (n / 1e6).toFixed(1);
+console.log(`precompress: ${r.files} files, ${mb(r.bytesBefore)} MB -> ${mb(r.bytesAfter)} MB as brotli siblings (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
