@@ -23,7 +23,7 @@ import { DEFAULT_MACHINE, type Manifest, type ManifestFile } from '../../src/vm/
 const args = new Set(process.argv.slice(2));
 const updateLock = args.has('--update-lock');
 const force = args.has('--force');
-/** Where the preloaded images' layers sit, unpacked, on the guest's 9p root (relative to it). */
+/** Where the preloaded images' layers sit, unpacked, on the guest's 9p root (its path in the guest, without the leading slash). */
 const GUEST_LAYERS = 'usr/share/runtime-lab/layers';
 
 /**
@@ -124,6 +124,7 @@ async function main(): Promise<void> {
   const imagesDir = ensureDir(join(root, 'root/images'));
   const images: Array<BuiltImage & { layer: string }> = [];
   const busybox = busyboxImage(root, pkgs, work);
+  ensureDir(join(root, GUEST_LAYERS));
   for (const [name, spec] of [
     ['busybox', busybox],
     ['pause', pauseImage(work)],
@@ -131,8 +132,7 @@ async function main(): Promise<void> {
   ] as const) {
     // Each layer also goes onto the 9p root, unpacked: the snapshot points containerd's read-only
     // copies there instead of keeping them in the guest's memory (images/builder/snapshot.ts).
-    const layer = `${GUEST_LAYERS}/${name}`;
-    ensureDir(join(root, GUEST_LAYERS));
+    const layer = `/${GUEST_LAYERS}/${name}`;
     run('cp', ['-a', spec.layerDir, join(root, layer)]);
     images.push({ ...buildImage(spec, join(imagesDir, `${name}.tar`), work), layer });
   }
@@ -175,7 +175,7 @@ async function main(): Promise<void> {
     v86Version: JSON.parse(readFileSync(join(v86Dir, 'package.json'), 'utf8')).version,
     packages: Object.fromEntries(pkgs.map((p) => [p.key, { version: p.version, suite: p.suite, sha256: p.sha256, sets: p.sets }])),
     drift: pkgs.filter((p) => p.drift).map((p) => p.drift!),
-    images: images.map((i) => ({ ref: i.ref, manifestDigest: i.manifestDigest, tarball: `/root/images/${i.tarball.split('/').pop()}`, size: i.size, diffId: i.diffId, layer: `/${i.layer}` })),
+    images: images.map((i) => ({ ref: i.ref, manifestDigest: i.manifestDigest, tarball: `/root/images/${i.tarball.split('/').pop()}`, size: i.size, diffId: i.diffId, layer: i.layer })),
     snapshot: { bootToAgentMs: 0, bootToReadyMs: 0, guestMemUsedKiB: 0 },
   };
   // The boot reads this manifest (without a state yet) through the same driver a restore uses.

@@ -122,7 +122,7 @@ test('once ready (after the setup), and after each reset, the warm-up runs in th
 test('the default warm-up reads the container tools at the lowest priority and starts nothing', async () => {
   const { WARM_UP_SCRIPT } = await import('./warm-up.ts');
   assert.match(WARM_UP_SCRIPT, /^nice -n 19 cat /);
-  for (const tool of ['/usr/bin/ctr', '/usr/bin/containerd-shim-runc-v2', '/usr/sbin/runc']) assert.ok(WARM_UP_SCRIPT.includes(tool), tool);
+  for (const tool of ['/usr/bin/ctr', '/usr/bin/containerd', '/usr/bin/containerd-shim-runc-v2', '/usr/sbin/runc']) assert.ok(WARM_UP_SCRIPT.includes(tool), tool);
   assert.doesNotMatch(WARM_UP_SCRIPT, /ctr run|ctr c|crictl|systemctl/);
 });
 
