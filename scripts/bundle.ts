@@ -1,29 +1,20 @@
 // `npm run bundle`: the archive a trainer carries to a room with no internet.
 //   dist/runtime-lab-<version>.tar.gz → runtime-lab-<version>/{serve.mjs, site/, README.txt}
 // serve.mjs is src/server/main.ts compiled into one file that needs nothing but Node.js 20+;
-// site/ is the exported site (out/) with the lab image, plus .br/.gz siblings of the large
-// compressible files (scripts, styles, pages, the wasm), which the server sends when a browser
-// accepts them. Files already compressed (the zstd state, the 9p store) are left as they are.
+// site/ is the exported site (out/) with the lab image, and the .br/.gz siblings of its
+// compressible files (scripts, styles, pages, the wasm) that site:build wrote (made here if missing:
+// src/server/precompress.ts), which the server sends when a browser accepts them.
 //   npx tsx scripts/bundle.ts [--site out] [--out dist]
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, linkSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
 import { isBuiltin } from 'node:module';
-import { dirname, extname, join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs, promisify } from 'node:util';
-import { brotliCompress, constants as zlib, gzip } from 'node:zlib';
+import { parseArgs } from 'node:util';
+import { precompressFolder } from '../src/server/precompress.ts';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const brotli = promisify(brotliCompress);
-const gzipAsync = promisify(gzip);
-
-/** Worth a precompressed sibling: text and wasm compress 3-5x. */
-const COMPRESSIBLE = new Set(['.js', '.mjs', '.css', '.html', '.json', '.txt', '.svg', '.wasm', '.map', '.xml', '.webmanifest']);
-const MIN_SIZE = 1024;
-/** A sibling is kept only when it saves at least this share of the bytes. */
-const MIN_SAVING = 0.1;
 
 /** Builds serve.mjs: the server and whatever it imports, one ES module, node: imports only. */
 export async function buildServerScript(outfile: string, version: string): Promise<void> {
@@ -71,18 +62,6 @@ function place(from: string, to: string): void {
   } catch {
     copyFileSync(from, to);
   }
-}
-
-async function precompress(file: string): Promise<{ br: number; gz: number }> {
-  const body = await readFile(file);
-  const [br, gz] = await Promise.all([
-    brotli(body, { params: { [zlib.BROTLI_PARAM_QUALITY]: 11, [zlib.BROTLI_PARAM_SIZE_HINT]: body.length } }),
-    gzipAsync(body, { level: 9 }),
-  ]);
-  const worthIt = (encoded: Buffer) => encoded.length <= body.length * (1 - MIN_SAVING);
-  if (worthIt(br)) await writeFile(`${file}.br`, br);
-  if (worthIt(gz)) await writeFile(`${file}.gz`, gz);
-  return { br: worthIt(br) ? br.length : 0, gz: worthIt(gz) ? gz.length : 0 };
 }
 
 export function readmeText(version: string): string {
@@ -175,25 +154,8 @@ export async function buildBundle({ siteDir, outDir, log = console.log }: { site
   for (const file of sources) place(file, join(site, relative(siteDir, file)));
   log(`[bundle ${elapsed()}] ${sources.length} site files placed in ${relative(repo, site)}`);
 
-  const candidates = sources
-    .map((file) => join(site, relative(siteDir, file)))
-    .filter((file) => COMPRESSIBLE.has(extname(file)) && !relative(site, file).startsWith(join('vm', 'fs')) && statSync(file).size >= MIN_SIZE);
-  let original = 0;
-  let asBrotli = 0;
-  let siblings = 0;
-  // Two at a time: brotli at quality 11 is CPU-bound and the machine is shared.
-  for (let i = 0; i < candidates.length; i += 2) {
-    await Promise.all(
-      candidates.slice(i, i + 2).map(async (file) => {
-        const size = statSync(file).size;
-        const { br, gz } = await precompress(file);
-        siblings += Number(br > 0) + Number(gz > 0);
-        original += size;
-        asBrotli += br || size;
-      }),
-    );
-  }
-  log(`[bundle ${elapsed()}] ${siblings} precompressed siblings for ${candidates.length} files (${(original / 1e6).toFixed(1)} MB, ${(asBrotli / 1e6).toFixed(1)} MB as brotli)`);
+  const packed = await precompressFolder(site);
+  log(`[bundle ${elapsed()}] ${packed.siblings} precompressed siblings for ${packed.files} files (${(packed.bytesBefore / 1e6).toFixed(1)} MB, ${(packed.bytesBrotli / 1e6).toFixed(1)} MB as brotli)`);
 
   // LF line ends: Windows' Notepad reads them since Windows 10.
   writeFileSync(join(folder, 'README.txt'), readmeText(version));

@@ -1,6 +1,6 @@
 // `tsx scripts/precompress.ts [--out out]`: the last step of `npm run site:build`. Writes brotli
-// siblings (<file>.br) of the exported site's compressible files, which the server sends to
-// browsers that accept br (src/server/precompress.ts).
+// and gzip siblings (<file>.br, <file>.gz) of the exported site's compressible files, which the
+// server sends to browsers that accept them (src/server/precompress.ts).
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,4 +17,4 @@ if (!existsSync(join(OUT, 'index.html'))) {
 const t0 = Date.now();
 const r = await precompressFolder(OUT);
 const mb = (n: number) => (n / 1e6).toFixed(1);
-console.log(`precompress: ${r.files} files, ${mb(r.bytesBefore)} MB -> ${mb(r.bytesAfter)} MB as brotli siblings (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+console.log(`precompress: ${r.siblings} siblings of ${r.files} files, ${mb(r.bytesBefore)} MB -> ${mb(r.bytesBrotli)} MB as brotli (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
