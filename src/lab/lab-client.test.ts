@@ -119,6 +119,32 @@ test('once ready (after the setup), and after each reset, the warm-up runs in th
   assert.equal(status(), 'ready');
 });
 
+test('warmedUp (what holds back the service worker) is false from a start or reset until its warm-up ends, failed or not', async () => {
+  let release: (r: { exitCode: number; stdout: string; stderr: string; durationMs: number }) => void = () => {};
+  const machine = fakeMachine({ run: (script) => (script === 'warm' ? new Promise((res) => (release = res)) : ok()) });
+  const { client } = labWith(machine, { warmUpScript: 'warm' });
+  useLabStore.getState().set({ warmedUp: true }); // as the last page left it
+  const starting = client.start();
+  assert.equal(useLabStore.getState().warmedUp, false);
+  await starting;
+  assert.equal(status(), 'ready');
+  await turn();
+  assert.equal(useLabStore.getState().warmedUp, false, 'ready, still warming up');
+  release({ exitCode: 0, stdout: '', stderr: '', durationMs: 1 });
+  await until('warmed up', () => useLabStore.getState().warmedUp);
+  const resetting = client.reset();
+  assert.equal(useLabStore.getState().warmedUp, false);
+  await resetting;
+  await turn();
+  assert.equal(useLabStore.getState().warmedUp, false);
+  release({ exitCode: 1, stdout: '', stderr: 'no such file', durationMs: 1 });
+  await until('warmed up after the reset, though its warm-up failed', () => useLabStore.getState().warmedUp);
+
+  const none = labWith(fakeMachine(), { warmUpScript: '' });
+  await none.client.reset();
+  await until('no warm-up: warmed up once ready', () => useLabStore.getState().warmedUp);
+});
+
 test('the default warm-up reads the container tools at the lowest priority and starts nothing', async () => {
   const { WARM_UP_SCRIPT } = await import('./warm-up.ts');
   assert.match(WARM_UP_SCRIPT, /^nice -n 19 cat /);

@@ -119,7 +119,7 @@ export class LabClient {
     const run = ++this.run;
     try {
       this.openWorker();
-      useLabStore.getState().set({ status: 'downloading', error: null });
+      useLabStore.getState().set({ status: 'downloading', error: null, warmedUp: false });
       await this.withinTimeLimit(this.startMachine(), this.startTimeoutMs, startTimedOut(this.startTimeoutMs), { extendOnProgress: true });
       this.hasMachine = true;
       await this.afterReady(run);
@@ -269,7 +269,9 @@ export class LabClient {
     // The restored shell already printed its prompt before the page listened: nudge it to print one.
     this.writeConsole('\r');
     // Not awaited: the learner has the prompt. A reset ends it with its worker.
-    if (this.warmUpScript) this.exec(this.warmUpScript, WARM_UP_TIMEOUT_MS).catch(() => undefined);
+    const warmedUp = () => run === this.run && useLabStore.getState().set({ warmedUp: true });
+    if (this.warmUpScript) this.exec(this.warmUpScript, WARM_UP_TIMEOUT_MS).then(warmedUp, warmedUp);
+    else warmedUp();
   }
 
   /** The lesson's setup script, run now if the lab is up and again after every reset. */
@@ -316,7 +318,7 @@ export class LabClient {
       return;
     }
     const run = ++this.run;
-    useLabStore.getState().set({ status: 'resetting', error: null });
+    useLabStore.getState().set({ status: 'resetting', error: null, warmedUp: false });
     for (const fn of this.resetListeners) fn();
     // The console's shell is a new one: nothing typed before will end.
     for (const w of [...this.commandEndWaiters]) w(null);

@@ -38,6 +38,8 @@ interface LabState {
   /** performance.now() when the console's shell last marked a command's end (for measurements). */
   lastCommandEndAtMs: number | null;
   setupFailure: SetupFailure | null;
+  /** The background warm-up after the last start or reset has ended (or there is none). */
+  warmedUp: boolean;
   set(patch: Partial<Omit<LabState, 'set'>>): void;
 }
 
@@ -48,5 +50,6 @@ export const useLabStore = create<LabState>()((set) => ({
   promptAtMs: null,
   lastCommandEndAtMs: null,
   setupFailure: null,
+  warmedUp: false,
   set: (patch) => set(patch),
 }));

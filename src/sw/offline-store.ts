@@ -6,6 +6,7 @@ import { create } from 'zustand';
 import { Serwist } from '@serwist/window';
 import { LabDownloadError, cachedLabFiles, downloadLab, readLabIndex, type DownloadEnv, type DownloadFailure, type DownloadProgress } from './lab-download.ts';
 import { labImageBytes } from './lab-files.ts';
+import { useLabStore, type LabStatus } from '../lab/lab-store.ts';
 
 export type LabCacheState = 'unknown' | 'partial' | 'complete';
 
@@ -49,18 +50,50 @@ function browserEnv(): DownloadEnv {
   };
 }
 
-/** Registers the service worker once per page; later calls do nothing. */
+/** How long a page with no lab waits before registering: a lesson's lab has started by then. */
+export const NO_LAB_GRACE_MS = 1500;
+/** The longest a starting lab holds the registration back. */
+export const LAB_START_WAIT_MS = 60_000;
+
+type LabView = { status: LabStatus; warmedUp: boolean };
+
+/**
+ * Resolves once the page's lab has started and warmed up, or failed, or there is none (still idle
+ * after the grace period), and at the latest after LAB_START_WAIT_MS. A first visit's service
+ * worker precaches the whole site (~300 files) as it installs: on a lesson page that shared the two
+ * cores with the lab's unpacking and restore (first visit 9.4-9.7 s to the prompt, 5.3-5.6 s
+ * without), then with the warm-up the learner's first command needs; after them, it runs while the
+ * learner reads.
+ */
+export function whenLabSettled(store: { getState(): LabView; subscribe(l: (s: LabView) => void): () => void } = useLabStore, graceMs = NO_LAB_GRACE_MS, maxMs = LAB_START_WAIT_MS): Promise<void> {
+  return new Promise((resolve) => {
+    const settled = (s: LabView) => s.status === 'error' || (s.status === 'ready' && s.warmedUp);
+    let unsubscribe = () => {};
+    const timers: ReturnType<typeof setTimeout>[] = [];
+    const done = () => {
+      unsubscribe();
+      timers.forEach(clearTimeout);
+      resolve();
+    };
+    if (settled(store.getState())) return done();
+    unsubscribe = store.subscribe((s) => settled(s) && done());
+    timers.push(setTimeout(() => store.getState().status === 'idle' && done(), graceMs), setTimeout(done, maxMs));
+  });
+}
+
+/** Registers the service worker once per page (once the lab has started and warmed up); later calls do nothing. */
 export function startOfflineSupport(): void {
   if (serwist || typeof window === 'undefined') return;
   if (!window.isSecureContext || !('serviceWorker' in navigator) || !('caches' in window)) return;
   useOffline.setState({ supported: true });
   serwist = new Serwist('/sw.js', { scope: '/', type: 'classic' });
+  const sw = serwist;
   // A new version installed beside the running one: it waits for the learner's reload.
   serwist.addEventListener('waiting', () => {
     if (navigator.serviceWorker.controller) useOffline.setState({ updateReady: true });
   });
-  void serwist
-    .register({ immediate: true })
+  void whenLabSettled()
+    .then(() => sw.register({ immediate: true }))
     .then(async (registration) => {
       if (registration?.waiting && navigator.serviceWorker.controller) useOffline.setState({ updateReady: true });
       await navigator.serviceWorker.ready;
