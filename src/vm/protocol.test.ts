@@ -51,6 +51,8 @@ test('a result whose base64 was damaged comes back as a failure that says so', (
 test('ready and pong lines; anything else is noise', () => {
   assert.deepEqual(parseAgentLine('@@LAB READY 1234-abcd'), { kind: 'ready', bootId: '1234-abcd' });
   assert.deepEqual(parseAgentLine('garbage@@LAB P 42'), { kind: 'pong', id: 42 });
+  assert.deepEqual(parseAgentLine('@@LAB P 7 containerd=up'), { kind: 'pong', id: 7, containerd: true });
+  assert.deepEqual(parseAgentLine('@@LAB P 7 containerd=down\r'), { kind: 'pong', id: 7, containerd: false });
   assert.equal(parseAgentLine('P 42'), null);
   assert.equal(parseAgentLine('@@LAB WHAT 1'), null);
   assert.equal(parseAgentLine(''), null);

@@ -3,7 +3,8 @@
 
 export type AgentMessage =
   | { kind: 'ready'; bootId: string }
-  | { kind: 'pong'; id: number }
+  /** containerd: whether its socket exists (undefined from an agent that does not say). */
+  | { kind: 'pong'; id: number; containerd?: boolean }
   | {
       kind: 'result';
       id: number;
@@ -50,7 +51,10 @@ export function parseAgentLine(line: string): AgentMessage | null {
   if (at < 0) return null;
   const [kind, a, b, cut, c, d] = line.slice(at + PREFIX.length).replace(/\s+$/, '').split(' ');
   if (kind === 'READY') return { kind: 'ready', bootId: a ?? '' };
-  if (kind === 'P' && a) return { kind: 'pong', id: Number(a) };
+  if (kind === 'P' && a) {
+    const up = b?.startsWith('containerd=') ? b === 'containerd=up' : undefined;
+    return up === undefined ? { kind: 'pong', id: Number(a) } : { kind: 'pong', id: Number(a), containerd: up };
+  }
   if (kind === 'R' && a && b && cut) {
     let stdoutBytes: Uint8Array, stderrBytes: Uint8Array;
     try {

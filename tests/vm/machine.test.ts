@@ -262,6 +262,17 @@ describe('the driver', () => {
     assert.ok(fewest <= 3, `${fewest} processes between two commands`);
   });
 
+  test("the agent's answer to a ping says whether containerd's socket is there (a restore needs no command to know)", async () => {
+    assert.equal((await lab.ping()).containerd, true);
+    await sh('mv /run/containerd/containerd.sock /run/containerd/moved.sock');
+    try {
+      assert.equal((await lab.ping()).containerd, false);
+    } finally {
+      await sh('mv /run/containerd/moved.sock /run/containerd/containerd.sock');
+    }
+    assert.equal((await lab.ping()).containerd, true);
+  });
+
   test('an agent that restarts fails what it was running at once', async () => {
     const t0 = Date.now();
     const waiting = lab.exec('sleep 200', { timeout: 250_000 });
