@@ -14,7 +14,7 @@ import { useT } from '../i18n/LocaleProvider.tsx';
 const SPLIT_KEY = 'runtime-lab:split';
 const NARROW = '(max-width: 860px)';
 
-export function LessonWorkspace({ lessons, current, setup, reading = false, children }: { lessons: LessonLink[]; current: LessonLink; setup?: string; reading?: boolean; children: ReactNode }) {
+export function LessonWorkspace({ lessons, current, setup, setupOnRestore = true, reading = false, children }: { lessons: LessonLink[]; current: LessonLink; setup?: string; setupOnRestore?: boolean; reading?: boolean; children: ReactNode }) {
   const [split, setSplit] = useState(50); // percent of the width for the lesson
   const [narrow, setNarrow] = useState(false);
   const [tab, setTab] = useState<'lesson' | 'lab'>('lesson');
@@ -24,8 +24,8 @@ export function LessonWorkspace({ lessons, current, setup, reading = false, chil
   useEffect(() => {
     void progressStore.persist.rehydrate();
     progressStore.getState().setCurrentLesson(current.slug);
-    if (!reading) void lab.setLessonSetup(setup);
-  }, [current.slug, setup, reading]);
+    if (!reading) void lab.setLessonSetup(setup, setupOnRestore);
+  }, [current.slug, setup, setupOnRestore, reading]);
 
   useEffect(() => {
     const saved = Number(localStorage.getItem(SPLIT_KEY));

@@ -61,6 +61,7 @@ test('lesson.yaml gives the meta, the checks and the commands; en.mdx their orde
   const l = parseLesson('02-t', YAML, { en: EN });
   assert.deepEqual([l.slug, l.title, l.summary, l.minutes, l.order, l.part], ['t', 'T', 'S', 5, 2, 'start']);
   assert.equal(l.setup, 'echo one\necho two\n');
+  assert.equal(l.setupOnRestore, true, 'a setup runs after every restore unless the lesson says otherwise');
   assert.deepEqual(l.steps, [{ id: 'make-file', title: 'Make a file', run: ['echo hi > /tmp/x', 'ls /tmp/x'], check: 'expect_file /tmp/x\n[ -s /tmp/x ] || fail empty-file' }]);
   assert.deepEqual(
     l.blocks.map((b) => [b.id, b.step, b.code, b.fails, b.interactive, b.input]),
@@ -144,4 +145,11 @@ test('a quiz: its right choices in lesson.yaml, its question and choices (each w
   assert.throws(() => parseLesson('02-t', yaml, { en: EN + quiz('') }), /why=/);
   assert.throws(() => parseLesson('02-t', yaml.replace('[kata]', '[vm]'), { en: EN + quiz() }), /answer vm is not one of its choices/);
   assert.throws(() => parseLesson('02-t', yaml, { en: EN + quiz(), zh: ZH + quiz().replace('id="runc"', 'id="crun"') }), /zh\.mdx: its quizzes/);
+});
+
+test('setup-on-restore: false skips the setup after a restore; it must be a boolean and needs a setup', () => {
+  assert.equal(parseLesson('02-t', YAML.replace('setup: |', 'setup-on-restore: false\nsetup: |'), { en: EN }).setupOnRestore, false);
+  assert.throws(() => parseLesson('02-t', YAML.replace('setup: |', 'setup-on-restore: no-thanks\nsetup: |'), { en: EN }), /"setup-on-restore" must be true or false/);
+  const noSetup = YAML.replace('setup: |\n  echo one\n  echo two\n', 'setup-on-restore: false\n');
+  assert.throws(() => parseLesson('02-t', noSetup, { en: EN }), /needs a setup/);
 });

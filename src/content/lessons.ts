@@ -25,6 +25,13 @@ export interface LessonMeta {
   part: string;
   /** Shell script run through the guest agent to prepare the lab (after start and after reset). */
   setup?: string;
+  /**
+   * False when a freshly restored lab is already this lesson's start (its setup only undoes what
+   * the learner did): the page then runs the setup when the learner comes from another lesson, not
+   * after a restore (first visit, reload, Reset). The lesson tests check that such a setup changes
+   * nothing in a restored lab.
+   */
+  setupOnRestore: boolean;
 }
 
 /** A command of lesson.yaml: what Run types into the console. */
@@ -131,6 +138,9 @@ export function parseLesson(dir: string, yamlSource: string, mdx: Partial<Record
   const part = need('part', 'string') as string;
   if (!PART_IDS.includes(part)) throw new LessonFormatError(where, `"part" must be one of ${PART_IDS.join(', ')} (got "${part}")`);
   if (y.setup !== undefined && typeof y.setup !== 'string') throw new LessonFormatError(where, '"setup" must be a string');
+  const onRestore = y['setup-on-restore'] ?? true;
+  if (typeof onRestore !== 'boolean') throw new LessonFormatError(where, '"setup-on-restore" must be true or false');
+  if (!onRestore && y.setup === undefined) throw new LessonFormatError(where, '"setup-on-restore: false" needs a setup');
   const checks = new Map<string, string>();
   for (const [id, s] of Object.entries((y.steps ?? {}) as Yaml)) {
     if (!ID.test(id)) throw new LessonFormatError(where, `step ids are kebab-case (got "${id}")`);
@@ -203,6 +213,7 @@ export function parseLesson(dir: string, yamlSource: string, mdx: Partial<Record
     order: need('order', 'number') as number,
     part,
     ...(y.setup !== undefined ? { setup: y.setup as string } : {}),
+    setupOnRestore: onRestore,
     steps,
     quizzes,
     blocks,

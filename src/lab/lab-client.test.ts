@@ -119,6 +119,26 @@ test('once ready (after the setup), and after each reset, the warm-up runs in th
   assert.equal(status(), 'ready');
 });
 
+test('a lesson whose setup only undoes a learner\'s work: no setup after a start or a reset, but on coming from another lesson', async () => {
+  const scripts: string[] = [];
+  const machine = fakeMachine({ run: (script) => (scripts.push(script), ok()) });
+  const { client } = labWith(machine, { warmUpScript: 'warm' });
+  await client.setLessonSetup('clean-up', false);
+  await client.start();
+  await until('the warm-up', () => scripts.includes('warm'));
+  assert.deepEqual(scripts, ['warm']);
+  assert.equal(status(), 'ready');
+  await client.setLessonSetup('other-clean-up', false); // the learner moves on: the lab is not fresh
+  assert.deepEqual(scripts, ['warm', 'other-clean-up']);
+  await client.reset();
+  await until('the second warm-up', () => scripts.length === 3);
+  assert.deepEqual(scripts, ['warm', 'other-clean-up', 'warm']);
+  await client.setLessonSetup('prepare', true); // a lesson that needs its setup on a fresh lab too
+  await client.reset();
+  await until('the third warm-up', () => scripts.length === 6);
+  assert.deepEqual(scripts.slice(3), ['prepare', 'prepare', 'warm']);
+});
+
 test('warmedUp (what holds back the service worker) is false from a start or reset until its warm-up ends, failed or not', async () => {
   let release: (r: { exitCode: number; stdout: string; stderr: string; durationMs: number }) => void = () => {};
   const machine = fakeMachine({ run: (script) => (script === 'warm' ? new Promise((res) => (release = res)) : ok()) });

@@ -81,6 +81,8 @@ export class LabClient {
   private consoleListeners = new Set<ConsoleListener>();
   private resetListeners = new Set<() => void>();
   private setupScript: string | undefined;
+  /** False when a restored lab is already the lesson's start: no setup after a start or reset. */
+  private setupOnRestore = true;
   private started?: Promise<void>;
   private resetting?: Promise<void>;
   /** The worker holds a machine (started, not lost with a crashed worker): reset can restore it. */
@@ -263,7 +265,8 @@ export class LabClient {
   }
 
   private async afterReady(run: number): Promise<void> {
-    await this.runSetup();
+    // The machine was just restored: a setup that only undoes a learner's work has nothing to do.
+    if (this.setupOnRestore) await this.runSetup();
     if (run !== this.run) return; // a reset began, or the lab failed, while the setup ran
     this.markReady();
     // The restored shell already printed its prompt before the page listened: nudge it to print one.
@@ -274,8 +277,12 @@ export class LabClient {
     else warmedUp();
   }
 
-  /** The lesson's setup script, run now if the lab is up and again after every reset. */
-  async setLessonSetup(script: string | undefined): Promise<void> {
+  /**
+   * The lesson's setup script, run now if the lab is up, and after every start and reset unless
+   * `onRestore` is false (a restored lab is already the lesson's start).
+   */
+  async setLessonSetup(script: string | undefined, onRestore = true): Promise<void> {
+    this.setupOnRestore = onRestore;
     if (script === this.setupScript) return;
     this.setupScript = script;
     useLabStore.getState().set({ setupFailure: null }); // the last lesson's failure is not this one's

@@ -68,6 +68,14 @@ async function typeBlock(block: LessonBlock, timeoutMs = 300_000): Promise<numbe
 /** The top-level cgroups: a lesson that makes one by hand must remove it. */
 const LEFTOVER_CGROUPS = 'find /sys/fs/cgroup -mindepth 1 -maxdepth 1 -type d | sort';
 
+/** What a setup could change besides files: units, mounts, network links. */
+const LAB_STATE = String.raw`systemctl list-units --all --plain --no-legend --no-pager | awk '{ print $1, $3, $4 }' | sort
+findmnt -rn -o TARGET,FSTYPE | sort
+ip -o link | awk '{ print $2 }'`;
+const SETUP_MARK = '/run/lab-setup-mark';
+/** Files and folders changed since the mark (containerd's metadata and its tasks' state are files too). */
+const WRITTEN_SINCE_MARK = `find /root /etc /usr/local /var/lib /run /tmp -newer ${SETUP_MARK} -not -path /run -not -path '/run/lab-agent*' -not -path '/run/log/*' 2>/dev/null`;
+
 async function check(script: string) {
   return lab.exec(checkScript(script), { timeout: 120_000 });
 }
@@ -80,7 +88,17 @@ for (const lesson of lessons) {
       t0 = Date.now();
       await lab.reset();
       ends = [];
-      if (lesson.setup) {
+      if (lesson.setup && !lesson.setupOnRestore) {
+        // The page skips this setup after a restore: it must find nothing to do in a restored lab.
+        const before = await lab.exec(`touch ${SETUP_MARK}; ${LAB_STATE}`, { timeout: 60_000 });
+        const r = await lab.exec(lesson.setup, { timeout: 180_000 });
+        assert.equal(r.exitCode, 0, `setup exited ${r.exitCode}: ${r.stderr}`);
+        const after = await lab.exec(LAB_STATE, { timeout: 60_000 });
+        const written = (await lab.exec(WRITTEN_SINCE_MARK, { timeout: 120_000 })).stdout;
+        const says = 'so the page must run it after a restore too: remove "setup-on-restore: false" from its lesson.yaml';
+        assert.equal(after.stdout, before.stdout, `the setup changed the units, mounts or links of a freshly restored lab, ${says}`);
+        assert.equal(written, '', `the setup wrote files in a freshly restored lab, ${says}:\n${written}`);
+      } else if (lesson.setup) {
         const r = await lab.exec(lesson.setup, { timeout: 180_000 });
         assert.equal(r.exitCode, 0, `setup exited ${r.exitCode}: ${r.stderr}`);
       }

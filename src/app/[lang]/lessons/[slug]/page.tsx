@@ -46,7 +46,7 @@ export default async function LessonPage({ params }: Props) {
   const current = links.find((l) => l.slug === slug)!;
   const reading = lesson.steps.length === 0 && Object.keys(lesson.commands).length === 0;
   return (
-    <LessonWorkspace lessons={links} current={current} setup={lesson.setup} reading={reading}>
+    <LessonWorkspace lessons={links} current={current} setup={lesson.setup} setupOnRestore={lesson.setupOnRestore} reading={reading}>
       <LessonProvider slug={slug} messages={text.messages}>
         {text.fallback && (
           <p className="callout note" role="note" data-testid="untranslated">
