@@ -20,6 +20,8 @@ export function LessonWorkspace({ lessons, current, setup, setupOnRestore = true
   const [tab, setTab] = useState<'lesson' | 'lab'>('lesson');
   const main = useRef<HTMLDivElement>(null);
   const t = useT();
+  // The lab's worker loads its scripts while the rest of the page hydrates; the terminal's effect starts the machine in it.
+  if (!reading && typeof window !== 'undefined') lab.prepareWorker();
 
   useEffect(() => {
     void progressStore.persist.rehydrate();

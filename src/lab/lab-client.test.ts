@@ -30,6 +30,7 @@ function labWith(machine: FakeMachine, opts: Omit<LabClientOptions, 'createWorke
   const workers: FakeWorker[] = [];
   const client = new LabClient({
     warmUpScript: '', // tests that count commands count only their own; the warm-up has its test
+    spareWorker: false, // tests that count workers count only their own; the spare has its test
     ...opts,
     createWorker: () => {
       const w = fakeWorker(machine);
@@ -137,6 +138,40 @@ test('a lesson whose setup only undoes a learner\'s work: no setup after a start
   await client.reset();
   await until('the third warm-up', () => scripts.length === 6);
   assert.deepEqual(scripts.slice(3), ['prepare', 'prepare', 'warm']);
+});
+
+test("once warmed up, the next reset's worker is started and idles; the reset takes it, and a spare that failed to load is replaced", async () => {
+  const machine = fakeMachine();
+  const { client, workers, sent } = labWith(machine, { spareWorker: true, warmUpScript: 'warm' });
+  await client.start();
+  await until('the spare', () => workers.length === 2);
+  assert.equal(sent('start').length, 1, 'the spare starts no machine before a reset');
+  assert.equal(workers[1].posted.length, 0, 'the spare idles');
+  await client.reset();
+  assert.equal(workers[0].terminated, true);
+  assert.equal(workers[1].posted.filter((m) => m.type === 'start').length, 1, 'the reset restored in the spare');
+  await until('the next spare', () => workers.length === 3);
+  workers[2].crash('script failed to load');
+  await turn();
+  await client.reset();
+  assert.equal(workers[2].terminated, true, 'a failed spare is dropped');
+  assert.equal(workers[3].posted.filter((m) => m.type === 'start').length, 1, 'the reset started a new worker instead');
+  assert.equal(status(), 'ready');
+  await until('the warm-up after it, and its spare', () => workers.length === 5);
+});
+
+test('a worker prepared as the page renders is the one the start uses; preparing again, or after the start, makes none', async () => {
+  const machine = fakeMachine();
+  const { client, workers, sent } = labWith(machine);
+  client.prepareWorker();
+  client.prepareWorker();
+  assert.equal(workers.length, 1);
+  await client.start();
+  assert.equal(workers.length, 1, 'the start took the prepared worker');
+  assert.equal(sent('start').length, 1);
+  client.prepareWorker();
+  assert.equal(workers.length, 1);
+  assert.equal(status(), 'ready');
 });
 
 test('warmedUp (what holds back the service worker) is false from a start or reset until its warm-up ends, failed or not', async () => {

@@ -1,5 +1,6 @@
 'use client';
-// The page's handle on the lab: one worker at a time (a reset replaces it), its replies and events
+// The page's handle on the lab: one worker at a time runs the machine (a reset replaces it, with a
+// spare that has loaded its scripts already), its replies and events
 // turned into store updates, console bytes fanned out to the terminal, and the lesson's setup run at
 // the right times.
 import type { ExecResult } from '../vm/index.ts';
@@ -31,6 +32,8 @@ export interface LabClientOptions {
   resetTimeoutMs?: number;
   /** Run in the background each time the lab is ready (warm-up.ts); '' for none. */
   warmUpScript?: string;
+  /** Start the next reset's worker once the lab has warmed up (default true). */
+  spareWorker?: boolean;
 }
 
 function createBrowserWorker(): LabWorker {
@@ -76,7 +79,14 @@ export class LabClient {
   private readonly startTimeoutMs: number;
   private readonly resetTimeoutMs: number;
   private readonly warmUpScript: string;
+  private readonly useSpare: boolean;
   private worker?: LabWorker;
+  /**
+   * The next worker, idle until a start or a reset takes it: a worker's scripts take ~0.5 s to load
+   * and run, which neither then waits for. The first is made as the lesson page renders, the next
+   * reset's once the lab has warmed up.
+   */
+  private spare?: { worker: LabWorker; failed: boolean };
   private requests = new Requests();
   private consoleListeners = new Set<ConsoleListener>();
   private resetListeners = new Set<() => void>();
@@ -106,6 +116,7 @@ export class LabClient {
     // ?lab-warm=off: no warm-up (the benchmark measures with and without).
     const noWarmUp = typeof location !== 'undefined' && new URLSearchParams(location.search).get('lab-warm') === 'off';
     this.warmUpScript = opts.warmUpScript ?? (noWarmUp ? '' : WARM_UP_SCRIPT);
+    this.useSpare = opts.spareWorker ?? true;
   }
 
   /** Start the machine once per page; later calls return the same promise. */
@@ -138,7 +149,10 @@ export class LabClient {
   }
 
   private openWorker(): void {
-    const worker = this.createWorker();
+    const spare = this.spare;
+    this.spare = undefined;
+    if (spare?.failed) spare.worker.terminate();
+    const worker = spare && !spare.failed ? spare.worker : this.createWorker();
     this.worker = worker;
     worker.addEventListener('message', (e) => {
       if (this.worker === worker) this.onMessage(e.data);
@@ -147,6 +161,30 @@ export class LabClient {
       if (this.worker !== worker) return;
       this.abandonWorker({ code: 'worker-crashed', message: `The lab machine stopped: ${e.message || 'its worker crashed'}.`, hint: 'Reload the page.' });
     });
+  }
+
+  /**
+   * Starts the worker the lab will run in, so its scripts load while the page still hydrates (the
+   * lesson page calls this as it renders; start() comes after, from an effect, and takes it).
+   */
+  prepareWorker(): void {
+    if (!this.worker && !this.started && typeof WebAssembly !== 'undefined') this.makeSpare();
+  }
+
+  private prepareSpare(): void {
+    if (this.useSpare && this.hasMachine) this.makeSpare();
+  }
+
+  private makeSpare(): void {
+    if (this.spare) return;
+    try {
+      const spare = { worker: this.createWorker(), failed: false };
+      // Its scripts failed to load: the reset that would have used it starts a new worker instead.
+      spare.worker.addEventListener('error', () => (spare.failed = true));
+      this.spare = spare;
+    } catch {
+      // No spare: a reset starts its worker itself, as it always could.
+    }
   }
 
   /** The worker is of no more use (it crashed, or missed a time limit): stop it and fail all that waits on it. */
@@ -272,7 +310,11 @@ export class LabClient {
     // The restored shell already printed its prompt before the page listened: nudge it to print one.
     this.writeConsole('\r');
     // Not awaited: the learner has the prompt. A reset ends it with its worker.
-    const warmedUp = () => run === this.run && useLabStore.getState().set({ warmedUp: true });
+    const warmedUp = () => {
+      if (run !== this.run) return;
+      useLabStore.getState().set({ warmedUp: true });
+      this.prepareSpare();
+    };
     if (this.warmUpScript) this.exec(this.warmUpScript, WARM_UP_TIMEOUT_MS).then(warmedUp, warmedUp);
     else warmedUp();
   }
