@@ -1,10 +1,13 @@
 // The learner's figures, measured where learners are: Debian's Chromium driving the exported site
-// (out/) served on loopback, through the real page and its worker. One fresh browser context per
-// JIT variant (?lab-jit=...), so each first visit fetches everything. Prints one JSON line.
+// (out/) served on loopback, through the real page and its worker. One fresh browser profile per
+// JIT variant (?lab-jit=...), so each first visit fetches everything. A profile on disk, as a
+// learner's is: an incognito context keeps its caches and its private file system in memory,
+// which reads them at other speeds. Prints one JSON line.
 //   npx tsx bench/browser.ts [variant ...]     variants: off, lab, v86, <pages>,<blocks>
-import { chromium, type Page } from '@playwright/test';
-import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { chromium, type LaunchOptions, type Page } from '@playwright/test';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -91,9 +94,19 @@ async function waitPrompt(page: Page): Promise<number> {
   return (await lab.promptAt()) ?? NaN;
 }
 
-async function variant(browser: Awaited<ReturnType<typeof chromium.launch>>, base: string, jit: string, resets: number): Promise<Figures & { errors?: string[] }> {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-  const page = await context.newPage();
+async function variant(launch: LaunchOptions, base: string, jit: string, resets: number): Promise<Figures & { errors?: string[] }> {
+  const profile = mkdtempSync(join(tmpdir(), 'runtime-lab-bench-'));
+  const context = await chromium.launchPersistentContext(profile, { ...launch, viewport: { width: 1400, height: 900 } });
+  try {
+    return await measureVariant(context, base, jit, resets);
+  } finally {
+    await context.close();
+    rmSync(profile, { recursive: true, force: true });
+  }
+}
+
+async function measureVariant(context: Awaited<ReturnType<typeof chromium.launchPersistentContext>>, base: string, jit: string, resets: number): Promise<Figures & { errors?: string[] }> {
+  const page = context.pages()[0] ?? (await context.newPage());
   const r: Figures & { errors?: string[] } = {};
   // One failed measurement is reported and the others still run.
   const measure = async (what: string, fn: () => Promise<void>) => {
@@ -124,10 +137,7 @@ async function variant(browser: Awaited<ReturnType<typeof chromium.launch>>, bas
     r.crictlPodsMs = await typed(page, 'crictl pods >/dev/null');
   });
   // BENCH_QUICK=1: first visit and ctr runs only (for comparing many JIT settings).
-  if (process.env.BENCH_QUICK) {
-    await context.close();
-    return r;
-  }
+  if (process.env.BENCH_QUICK) return r;
   // The pod walkthrough after a fresh restore: runp + create + start.
   await measure('crictl runp/create/start', async () => {
     await resetLab(page);
@@ -170,7 +180,6 @@ async function variant(browser: Awaited<ReturnType<typeof chromium.launch>>, bas
     await page.waitForTimeout(READING_MS);
     r.ctrRunFirstAfterReadingMs = await typed(page, `ctr run --rm ${BUSYBOX} b4 echo hi`);
   });
-  await context.close();
   return r;
 }
 
@@ -185,6 +194,12 @@ async function resetLab(page: Page): Promise<void> {
   await waitPrompt(page);
 }
 
+/** The browser's version, as `chromium --version` prints it (a persistent context has no Browser object to ask). */
+function chromiumVersion(executable: string): string {
+  const r = spawnSync(executable, ['--version'], { encoding: 'utf8' });
+  return /[\d.]+/.exec(r.stdout ?? '')?.[0] ?? 'unknown';
+}
+
 async function main(): Promise<void> {
   if (!existsSync(join(OUT, 'vm/manifest.json'))) {
     process.stderr.write('No exported site with the lab image in out/: run `npm run site:build` first.\n');
@@ -197,22 +212,18 @@ async function main(): Promise<void> {
   const base = `http://127.0.0.1:${port}`;
   try {
     await waitFor('the site server', async () => (await fetch(base + '/').catch(() => null))?.ok, 20_000);
-    const browser = await chromium.launch({
+    const launch: LaunchOptions = {
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
       headless: true,
       // BENCH_CHROMIUM_ARGS: extra switches for an investigation (e.g. --js-flags=--trace-gc).
       args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', ...(process.env.BENCH_CHROMIUM_ARGS?.split(' ').filter(Boolean) ?? [])],
-    });
+    };
     const variantsOut: Record<string, Figures | { error: string }> = {};
-    try {
-      for (const v of variants) {
-        process.stderr.write(`bench: Chromium, JIT ${v}\n`);
-        variantsOut[v] = await variant(browser, base, v, resets).catch((e) => ({ error: String(e?.message ?? e) }));
-      }
-      process.stdout.write(JSON.stringify({ chromium: browser.version(), variants: variantsOut }) + '\n');
-    } finally {
-      await browser.close();
+    for (const v of variants) {
+      process.stderr.write(`bench: Chromium, JIT ${v}\n`);
+      variantsOut[v] = await variant(launch, base, v, resets).catch((e) => ({ error: String(e?.message ?? e) }));
     }
+    process.stdout.write(JSON.stringify({ chromium: chromiumVersion(launch.executablePath!), variants: variantsOut }) + '\n');
   } finally {
     server.kill();
   }

@@ -156,6 +156,51 @@ test.describe("the lab's limits", () => {
   });
 });
 
+test.describe('a later visit', () => {
+  test('starts from the snapshot this device kept unpacked, without reading the compressed one', async ({ browser }) => {
+    // No service worker: every read of the compressed snapshot is a request the test can see.
+    const context = await browser.newContext({ serviceWorkers: 'block', locale: 'en-GB' });
+    try {
+      const page = await context.newPage();
+      watch(page);
+      const manifest = await (await page.request.get('/vm/manifest.json')).json();
+      const keptWhole = () =>
+        page.evaluate(async (sha) => {
+          try {
+            await (await (await navigator.storage.getDirectory()).getDirectoryHandle('lab-kept-state')).getFileHandle(`${sha}.done`);
+            return true;
+          } catch {
+            return false;
+          }
+        }, manifest.files.state.sha256 as string);
+      await page.goto(lessonPath('en'));
+      await waitForPrompt(page, 'en');
+      await expect.poll(keptWhole, { message: 'the first visit kept the unpacked snapshot, marked whole' }).toBe(true);
+
+      let stateRequests = 0;
+      await context.route(`**/vm/${manifest.files.state.name}`, (route) => {
+        stateRequests++;
+        return route.abort();
+      });
+      await page.reload();
+      const ms = await waitForPrompt(page, 'en');
+      console.log(`navigation to prompt from the kept snapshot: ${(ms / 1000).toFixed(1)} s`);
+      expect(stateRequests, 'the compressed snapshot was not asked for').toBe(0);
+      await typeInTerminal(page, 'echo "KEPT-$((40+2))"');
+      await expect.poll(() => terminalText(page), { timeout: 120_000 }).toContain('KEPT-42');
+
+      // The same reload without the kept copy asks for the snapshot and, refused, fails: the copy
+      // was what started the lab above.
+      await page.evaluate(async () => (await navigator.storage.getDirectory()).removeEntry('lab-kept-state', { recursive: true }));
+      await page.reload();
+      await expect(page.getByTestId('lab-status')).toHaveText(/Failed/, { timeout: 120_000 });
+      expect(stateRequests).toBeGreaterThan(0);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
 test.describe('when the lab cannot start, the panel says why and what to do', () => {
   test('the VM files are missing: it names the command that builds them', async ({ page }) => {
     await page.route('**/vm/manifest.json', (r) => r.fulfill({ status: 404, body: 'not found' }));

@@ -246,6 +246,23 @@ describe('the driver', () => {
     assert.equal(tty, '?', 'commands have no controlling terminal');
   });
 
+  test("a command sees the shell a new bash would give it: none of the agent's variables, functions or loaded builtins", async () => {
+    // The agent sources each command in a fork of itself and takes away by name what it defined;
+    // a name it gains and forgets to take away would show up here.
+    const out = await sh(
+      [
+        "bash -c 'compgen -v' | sort >/tmp/vars-fresh",
+        'compgen -v | sort >/tmp/vars-here',
+        `echo "variables: $(comm -13 /tmp/vars-fresh /tmp/vars-here | tr '\\n' ' ')"`,
+        'echo "functions: $(declare -F | wc -l)"',
+        `echo "builtins: $(for b in mkdir rmdir rm setpgid sleep stat; do type -t "$b"; done | sort -u | tr '\\n' ' ')"`,
+        'rm -f /tmp/vars-fresh /tmp/vars-here',
+      ].join('\n'),
+    );
+    // $lab_script names the file the command runs (documented in content/README.md).
+    assert.equal(out, 'variables: lab_script \nfunctions: 0\nbuiltins: file \n');
+  });
+
   test('a command costs the agent two processes and nothing more (each one is ~0.1 s here)', async () => {
     // /proc/loadavg ends with the last PID handed out: between two commands' reads lie the first
     // one's result (its output base64-encoded: one process) and the second one's start.

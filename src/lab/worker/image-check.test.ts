@@ -4,6 +4,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { AssetSource } from '../../vm/assets.ts';
 import type { Manifest, ManifestFile } from '../../vm/manifest.ts';
 import { StaleImageError, VerifiedAssets, checkFile, checkManifest } from './image-check.ts';
+import type { StateUnpacker } from './state-unpack.ts';
 import { sha256Hex, sha256Js } from './sha256.ts';
 
 const V86 = '0.5.462+g5f9a90f';
@@ -85,10 +86,13 @@ test('VerifiedAssets with an unpacker: the snapshot comes back raw, checked by i
     locate: (name) => `http://localhost/vm/${name}`,
   };
   const calls: Array<[number, ArrayBuffer, number]> = [];
-  const unpacker = (digest: string) => async (compressed: ArrayBuffer, wasm: ArrayBuffer, rawSize: number) => {
-    calls.push([compressed.byteLength, wasm, rawSize]);
-    return { sha256: digest, raw: RAW };
-  };
+  const unpacker = (digest: string): StateUnpacker => ({
+    kept: async () => undefined,
+    unpack: async (compressed, wasm, state) => {
+      calls.push([compressed.byteLength, wasm, state.rawSize]);
+      return { sha256: digest, raw: RAW };
+    },
+  });
 
   const good = new VerifiedAssets(source, V86, unpacker(sha(STATE)));
   await good.manifest();
@@ -110,14 +114,45 @@ test('VerifiedAssets: when the unpacker fails, the compressed snapshot is checke
     locate: (name) => name,
   };
   // As a worker that took the bytes (moved: detached here) and then failed.
-  const failing = async (compressed: ArrayBuffer) => {
-    structuredClone(compressed, { transfer: [compressed] });
-    throw new Error('no decoder');
+  const failing: StateUnpacker = {
+    kept: async () => undefined,
+    unpack: async (compressed) => {
+      structuredClone(compressed, { transfer: [compressed] });
+      throw new Error('no decoder');
+    },
   };
   const assets = new VerifiedAssets(source, V86, failing);
   await assets.manifest();
   const state = await assets.load('state.bin.zst');
   assert.deepEqual(new Uint8Array(state), new Uint8Array(STATE));
+});
+
+test('VerifiedAssets: a snapshot kept raw by an earlier unpack is handed on without reading the compressed one', async () => {
+  const KEPT = bytes('the raw machine, kept');
+  const loads: string[] = [];
+  const asked: string[] = [];
+  const source: AssetSource = {
+    manifest: async () => manifest(),
+    load: async (name) => {
+      loads.push(name);
+      return name === 'state.bin.zst' ? STATE.slice(0) : WASM;
+    },
+    locate: (name) => name,
+  };
+  const keeping: StateUnpacker = {
+    kept: async (state) => {
+      asked.push(`${state.sha256}:${state.rawSize}`);
+      return KEPT;
+    },
+    unpack: async () => assert.fail('a kept snapshot is not unpacked again'),
+  };
+  const assets = new VerifiedAssets(source, V86, keeping);
+  await assets.manifest();
+  const progress: number[] = [];
+  assert.equal(await assets.load('state.bin.zst', (n) => progress.push(n)), KEPT);
+  assert.deepEqual(asked, [`${sha(STATE)}:99`], 'asked for the copy named by the digest the manifest lists');
+  assert.deepEqual(loads, [], 'the compressed snapshot was not read');
+  assert.deepEqual(progress, [STATE.byteLength], "the progress bar counts the state's bytes as loaded");
 });
 
 test('sha256: crypto.subtle and the JavaScript fallback agree with node:crypto', async () => {

@@ -43,7 +43,8 @@ export function checkDigest(file: ManifestFile, actual: string): void {
 
 /**
  * An AssetSource that checks the manifest, and every file it lists, before handing them on. Given
- * an unpacker, it hands on the snapshot checked and decompressed by it (see state-unpack.worker.ts).
+ * an unpacker, it hands on the snapshot checked and decompressed by it (see state-unpack.worker.ts),
+ * or the copy an earlier unpack kept raw.
  */
 export class VerifiedAssets implements AssetSource {
   private listed = new Map<string, ManifestFile>();
@@ -54,7 +55,7 @@ export class VerifiedAssets implements AssetSource {
   constructor(
     private readonly inner: AssetSource,
     private readonly pageV86Version: string,
-    private readonly unpackState?: StateUnpacker,
+    private readonly unpacker?: StateUnpacker,
   ) {}
 
   async manifest(): Promise<Manifest> {
@@ -77,12 +78,18 @@ export class VerifiedAssets implements AssetSource {
 
   private async loadChecked(name: string, onProgress?: (loaded: number) => void): Promise<ArrayBuffer> {
     const state = this.files?.state;
-    if (this.unpackState && state?.name === name && state.name.endsWith('.zst') && state.rawSize) {
+    if (this.unpacker && state?.name === name && state.name.endsWith('.zst') && state.rawSize) {
+      // Kept by an unpack of this very file (named by the digest the manifest lists), checked then.
+      const kept = await this.unpacker.kept(state);
+      if (kept) {
+        onProgress?.(state.size);
+        return kept;
+      }
       const compressed = await this.inner.load(name, onProgress);
       const wasm = await this.load(this.files!.wasm.name);
       let unpacked: { sha256: string; raw: ArrayBuffer } | undefined;
       try {
-        unpacked = await this.unpackState(compressed, wasm, state.rawSize);
+        unpacked = await this.unpacker.unpack(compressed, wasm, state);
       } catch {
         // The worker could not do it (it could not start, or the decoder failed): the emulator
         // decompresses the snapshot itself, as it always can, only holding more memory after.
