@@ -73,8 +73,10 @@ rm -rf /var/lib/cni/networks/containerd-net/10.* /var/lib/cni/networks/container
 // Starting containerd read ~32 MB of its 40 MB binary into the page cache (read-ahead around Go's
 // scattered start-up code), mapped, so no cache drop frees it: 8.5 MB of the compressed state, a
 // third of it. Reclaim every page the kernel can take back, then let the daemons idle: what they
-// touch on their own comes back into the state, so a restored lab idles without reading anything
-// over 9p; the rest the page's warm-up (src/lab/warm-up.ts) reads while the learner reads.
+// touch on their own comes back into the state, so a restored lab mostly idles without reading over
+// 9p (the idle containerd still touches one reclaimed page of its binary some seconds to minutes
+// after a restore, and 9p then fetches the whole file: the README's performance section); the rest
+// the page's warm-up (src/lab/warm-up.ts) reads while the learner reads.
 // memory.reclaim answers EAGAIN when it freed less than asked, which is the point here.
 const RECLAIM = `rss() { awk '/^Rss/ { print $2 }' /proc/$(pidof containerd)/smaps_rollup; }
 before=$(rss)

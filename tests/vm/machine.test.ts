@@ -49,6 +49,20 @@ describe('the guest', () => {
     assert.equal(await sh(visible), before);
   });
 
+  test("the restored guest's clock is the host's, not the snapshot's, from its first command on", async () => {
+    // The agent sets the clock after its first answer, before it reads the next line.
+    const fresh = await startLab();
+    try {
+      const guest = Number((await fresh.exec('date +%s')).stdout);
+      const host = Date.now() / 1000;
+      const saved = Date.parse(fresh.manifest.builtAt) / 1000;
+      assert.ok(host - saved > 60, 'the snapshot is older than a minute: a guest on its time would show');
+      assert.ok(Math.abs(guest - host) < 5, `the guest says ${guest}, the host ${host.toFixed(0)}`);
+    } finally {
+      await fresh.destroy();
+    }
+  });
+
   test('systemd is PID 1 and containerd.service is active', async () => {
     assert.equal((await sh('ps -p 1 -o comm=')).trim(), 'systemd');
     assert.equal((await sh('readlink /proc/1/exe')).trim(), '/usr/lib/systemd/systemd');
@@ -259,8 +273,9 @@ describe('the driver', () => {
         'rm -f /tmp/vars-fresh /tmp/vars-here',
       ].join('\n'),
     );
-    // $lab_script names the file the command runs (documented in content/README.md).
-    assert.equal(out, 'variables: lab_script \nfunctions: 0\nbuiltins: file \n');
+    // $lab_script names the file the command runs (documented in content/README.md); FUNCNAME is
+    // bash's own (the fork starts inside the agent's run function), PIPESTATUS this test's pipes.
+    assert.equal(out, 'variables: FUNCNAME PIPESTATUS lab_script \nfunctions: 0\nbuiltins: file \n');
   });
 
   test('a command costs the agent two processes and nothing more (each one is ~0.1 s here)', async () => {

@@ -28,14 +28,14 @@ async function unpack(compressed: ArrayBuffer, wasm: ArrayBuffer, state: StateFi
   let keep: KeptStateWriter | undefined;
   try {
     const digest = sha256Hex(compressed); // hashed on WebCrypto's thread while this one decodes
-    const folder = await keptStateFolder();
-    keep = folder && (await keepStateWriter(folder, state.sha256, state.rawSize));
+    const module = WebAssembly.compile(wasm);
+    keep = await keptStateFolder().then((folder) => folder && keepStateWriter(folder, state.sha256, state.rawSize));
     let piece = new ArrayBuffer(PIECE);
-    for (const view of decodeState(await WebAssembly.compile(wasm), new Uint8Array(compressed), state.rawSize, PIECE)) {
+    for (const view of decodeState(await module, new Uint8Array(compressed), state.rawSize, PIECE)) {
       new Uint8Array(piece).set(view);
-      keep?.write(view);
       const back = new Promise<ArrayBuffer>((res) => (returned = res));
       port.postMessage({ type: 'piece', piece, length: view.length }, [piece]);
+      keep?.write(view); // while the lab copies the piece: the view stays valid until the next one is decoded
       piece = await back;
     }
     const sha256 = await digest;
