@@ -4,6 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LabMachine } from '../../src/vm/machine.ts';
 import { DiskAssets } from '../../src/vm/node-assets.ts';
+import { PromptMarkScanner } from '../../src/lab/prompt-marks.ts';
 import type { Manifest } from '../../src/vm/manifest.ts';
 import { BuildError, log, run, warn } from './util.ts';
 import { DEFAULT_TARGET, ENABLED_UNITS } from './rootfs.ts';
@@ -118,6 +119,23 @@ for u in ${q(masked)}; do s=$(systemctl is-enabled "$u" 2>&1); [ "$s" = masked ]
 exit $failed`;
 }
 
+/** Sends the console's shell an empty line and waits for its next prompt (the OSC 133 mark A). */
+async function consolePrompt(m: LabMachine, timeoutMs = 60_000): Promise<void> {
+  let off = () => {};
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const marks = new PromptMarkScanner((mark) => mark.kind === 'A' && resolve());
+      off = m.onConsole((bytes) => marks.push(bytes));
+      timer = setTimeout(() => reject(new BuildError(`the console's shell printed no prompt within ${timeoutMs / 1000} s of an empty line`)), timeoutMs);
+      m.writeConsole(new TextEncoder().encode('\r'));
+    });
+  } finally {
+    clearTimeout(timer);
+    off();
+  }
+}
+
 export async function takeSnapshot(stage: string, manifest: Manifest, masked: string[]): Promise<SnapshotResult> {
   const m = await LabMachine.start({ assets: new DiskAssets(stage), mode: 'boot', fileCacheBytes: 0 });
   try {
@@ -150,6 +168,10 @@ awk '/MemTotal/{t=$2} /MemAvailable/{a=$2} END{print t-a}' /proc/meminfo`);
     // libtinfo over 9p one after another before Ready (7 requests, 3.4 MB: felt on a slow network,
     // not measurable on loopback).
     await must(m, 'restore-path warm-up', `${RESTORE_PATH}\n${RESTORE_PATH}`);
+    // The page nudges the console's shell to print a prompt after every restore (lab-client.ts):
+    // its line editor's pages go into the state too, or (when the reclaim above took them) a first
+    // visit fetched bash, 1.5 MB, over 9p before the prompt.
+    await consolePrompt(m);
     const raw = new Uint8Array(await m.saveState());
     writeFileSync(join(stage, 'state.bin'), raw);
     log(`state saved: ${(raw.length / 1e6).toFixed(1)} MB raw; compressing (zstd -19, 32 MiB window)`);

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { EmulatorCrashedError, ExecTimeoutError } from '../../src/vm/errors.ts';
 import type { ExecResult, LabMachine } from '../../src/vm/machine.ts';
 import { WARM_UP_SCRIPT } from '../../src/lab/warm-up.ts';
+import { PromptMarkScanner } from '../../src/lab/prompt-marks.ts';
 
 let lab: LabMachine;
 before(async () => {
@@ -47,20 +48,6 @@ describe('the guest', () => {
     // ctr and containerd came over already (the listing above ran them); the shim and runc had not, ~26 MB.
     assert.ok(read > 24e6, `the warm-up read ${(read / 1e6).toFixed(1)} MB over 9p; the shim and runc are ~26 MB`);
     assert.equal(await sh(visible), before);
-  });
-
-  test("the restored guest's clock is the host's, not the snapshot's, from its first command on", async () => {
-    // The agent sets the clock after its first answer, before it reads the next line.
-    const fresh = await startLab();
-    try {
-      const guest = Number((await fresh.exec('date +%s')).stdout);
-      const host = Date.now() / 1000;
-      const saved = Date.parse(fresh.manifest.builtAt) / 1000;
-      assert.ok(host - saved > 60, 'the snapshot is older than a minute: a guest on its time would show');
-      assert.ok(Math.abs(guest - host) < 5, `the guest says ${guest}, the host ${host.toFixed(0)}`);
-    } finally {
-      await fresh.destroy();
-    }
   });
 
   test('systemd is PID 1 and containerd.service is active', async () => {
@@ -209,6 +196,39 @@ jq '.process.terminal=false | .process.args=["echo","hello from the bundle"]' co
     assert.equal(pid, 'pid=1');
     assert.notEqual(ns, (await sh('readlink /proc/self/ns/uts')).trim());
     assert.equal((await sh('hostname')).trim(), 'lab', 'the outer hostname is untouched');
+  });
+});
+
+describe('a fresh restore, as the page sees it', () => {
+  // A machine of its own: what happens in the first seconds after a restore.
+  let fresh: LabMachine;
+  before(async () => {
+    fresh = await startLab();
+  });
+  after(async () => {
+    await fresh?.destroy();
+  });
+
+  test("the guest's clock is the host's, not the snapshot's, from the first command on", async () => {
+    // The agent sets the clock after its first answer, before it reads the next line.
+    const guest = Number((await fresh.exec('date +%s')).stdout);
+    const host = Date.now() / 1000;
+    const saved = Date.parse(fresh.manifest.builtAt) / 1000;
+    assert.ok(host - saved > 60, 'the snapshot is older than a minute: a guest on its time would show');
+    assert.ok(Math.abs(guest - host) < 5, `the guest says ${guest}, the host ${host.toFixed(0)}`);
+  });
+
+  test("the console's prompt, which the page asks for after every restore, reads nothing over 9p", async () => {
+    const read0 = fresh.fileStats().bytesRead;
+    let off = () => {};
+    await new Promise<void>((resolve) => {
+      const marks = new PromptMarkScanner((mark) => mark.kind === 'A' && resolve());
+      off = fresh.onConsole((bytes) => marks.push(bytes));
+      fresh.writeConsole(new TextEncoder().encode('\r'));
+    });
+    off();
+    const read = fresh.fileStats().bytesRead - read0;
+    assert.equal(read, 0, `${read} bytes came over 9p for a prompt (the image build shows the console's shell a prompt before the save)`);
   });
 });
 
