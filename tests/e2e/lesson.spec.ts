@@ -4,6 +4,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { LOCALES, type Locale } from '../../src/i18n/locales.ts';
 import { translator } from '../../src/i18n/messages.ts';
+import { KEPT_STATE_FOLDER } from '../../src/lab/worker/kept-state.ts';
 
 const PROMPT_TIMEOUT = 4 * 60_000;
 const lessonPath = (locale: Locale) => `/${locale}/lessons/meet-the-lab/`;
@@ -165,14 +166,17 @@ test.describe('a later visit', () => {
       watch(page);
       const manifest = await (await page.request.get('/vm/manifest.json')).json();
       const keptWhole = () =>
-        page.evaluate(async (sha) => {
-          try {
-            await (await (await navigator.storage.getDirectory()).getDirectoryHandle('lab-kept-state')).getFileHandle(`${sha}.done`);
-            return true;
-          } catch {
-            return false;
-          }
-        }, manifest.files.state.sha256 as string);
+        page.evaluate(
+          async ([folder, sha]) => {
+            try {
+              await (await (await navigator.storage.getDirectory()).getDirectoryHandle(folder)).getFileHandle(`${sha}.done`);
+              return true;
+            } catch {
+              return false;
+            }
+          },
+          [KEPT_STATE_FOLDER, manifest.files.state.sha256 as string],
+        );
       await page.goto(lessonPath('en'));
       await waitForPrompt(page, 'en');
       await expect.poll(keptWhole, { message: 'the first visit kept the unpacked snapshot, marked whole' }).toBe(true);
@@ -191,7 +195,7 @@ test.describe('a later visit', () => {
 
       // The same reload without the kept copy asks for the snapshot and, refused, fails: the copy
       // was what started the lab above.
-      await page.evaluate(async () => (await navigator.storage.getDirectory()).removeEntry('lab-kept-state', { recursive: true }));
+      await page.evaluate(async (folder) => (await navigator.storage.getDirectory()).removeEntry(folder, { recursive: true }), KEPT_STATE_FOLDER);
       await page.reload();
       await expect(page.getByTestId('lab-status')).toHaveText(/Failed/, { timeout: 120_000 });
       expect(stateRequests).toBeGreaterThan(0);

@@ -74,10 +74,9 @@ test('VerifiedAssets: the matching files pass; a stale cached state fails before
   await assert.rejects(otherV86.manifest(), isStale(/this page runs v86 0\.5\.500/));
 });
 
-test('VerifiedAssets with an unpacker: the snapshot comes back raw, checked by its digest; v86 is loaded once', async () => {
-  const RAW = bytes('the raw machine');
-  const loads: string[] = [];
-  const source: AssetSource = {
+/** The lab's files as the server hands them, each load recorded: a fresh copy of the state each time (a worker may take it). */
+function servedFiles(loads: string[] = []): AssetSource {
+  return {
     manifest: async () => manifest(),
     load: async (name) => {
       loads.push(name);
@@ -85,6 +84,12 @@ test('VerifiedAssets with an unpacker: the snapshot comes back raw, checked by i
     },
     locate: (name) => `http://localhost/vm/${name}`,
   };
+}
+
+test('VerifiedAssets with an unpacker: the snapshot comes back raw, checked by its digest; v86 is loaded once', async () => {
+  const RAW = bytes('the raw machine');
+  const loads: string[] = [];
+  const source = servedFiles(loads);
   const calls: Array<[number, ArrayBuffer, number]> = [];
   const unpacker = (digest: string): StateUnpacker => ({
     kept: async () => undefined,
@@ -108,11 +113,7 @@ test('VerifiedAssets with an unpacker: the snapshot comes back raw, checked by i
 });
 
 test('VerifiedAssets: when the unpacker fails, the compressed snapshot is checked here and handed on', async () => {
-  const source: AssetSource = {
-    manifest: async () => manifest(),
-    load: async (name) => (name === 'state.bin.zst' ? STATE.slice(0) : WASM),
-    locate: (name) => name,
-  };
+  const source = servedFiles();
   // As a worker that took the bytes (moved: detached here) and then failed.
   const failing: StateUnpacker = {
     kept: async () => undefined,
@@ -131,14 +132,7 @@ test('VerifiedAssets: a snapshot kept raw by an earlier unpack is handed on with
   const KEPT = bytes('the raw machine, kept');
   const loads: string[] = [];
   const asked: string[] = [];
-  const source: AssetSource = {
-    manifest: async () => manifest(),
-    load: async (name) => {
-      loads.push(name);
-      return name === 'state.bin.zst' ? STATE.slice(0) : WASM;
-    },
-    locate: (name) => name,
-  };
+  const source = servedFiles(loads);
   const keeping: StateUnpacker = {
     kept: async (state) => {
       asked.push(`${state.sha256}:${state.rawSize}`);

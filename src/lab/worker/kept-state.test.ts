@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { keepStateWriter, keptStateFolder, readKeptState, type Folder } from './kept-state.ts';
+import { fakeSnapshot } from '../../vm/snapshot-layout.fixture.ts';
+import { packedMemoryRange, unreadPages } from '../../vm/snapshot-layout.ts';
 
 /** An in-memory private file system with the browser's locking: one read-write handle, or read-only ones. */
 function memoryFolder(opts: { quota?: number } = {}) {
@@ -98,6 +100,37 @@ test('kept state: a whole copy, written in pieces, reads back byte for byte unde
   assert.equal(await readKeptState(folder, 'b'.repeat(64), RAW.length), undefined, "another build's digest");
   assert.equal(await readKeptState(folder, SHA, RAW.length + 1), undefined, 'another size than the manifest says');
   assert.equal(await keepStateWriter(folder, SHA, RAW.length), undefined, 'kept already: not written twice');
+});
+
+test("kept state: a v86 snapshot comes back without the guest's pages, which are read from the file on demand until it is let go", async () => {
+  const { folder, files } = memoryFolder();
+  const pagesIn = new Uint8Array(5 * 4096).map((_, i) => (i * 13 + 1) & 255);
+  const { bytes } = fakeSnapshot([new Uint8Array(40).fill(7), pagesIn, new Uint8Array(9).fill(9)]);
+  const raw = new Uint8Array(bytes);
+  await keep(folder, SHA, raw);
+  const back = await readKeptState(folder, SHA, raw.length);
+  assert.ok(back);
+  const memory = packedMemoryRange(back)!;
+  const got = new Uint8Array(back);
+  assert.ok(got.subarray(memory.offset, memory.offset + memory.length).every((b) => b === 0), 'the pages were not read');
+  got.set(pagesIn, memory.offset);
+  assert.deepEqual(got, raw, 'everything else was');
+
+  const pages = unreadPages(back)!;
+  const into = new Uint8Array(2 * 4096);
+  pages.read(into, memory.offset + 3 * 4096);
+  assert.deepEqual(into, pagesIn.subarray(3 * 4096));
+  await assert.doesNotReject(readKeptState(folder, SHA, raw.length).then((b) => b && unreadPages(b)?.close()), 'another tab reads it meanwhile');
+  pages.close();
+  assert.throws(() => pages.read(into, memory.offset), 'let go of');
+
+  // A file that turned out short is not trusted again: its mark goes.
+  const second = unreadPages((await readKeptState(folder, SHA, raw.length))!)!;
+  files.set(`${SHA}.raw`, raw.slice(0, memory.offset + 4096));
+  assert.throws(() => second.read(into, memory.offset + 4096), /could not be read whole/);
+  second.close();
+  await new Promise((r) => setTimeout(r, 0));
+  assert.equal(files.has(`${SHA}.done`), false);
 });
 
 test('kept state: a copy is not marked whole when its digest did not match, bytes are missing, or a write failed', async () => {

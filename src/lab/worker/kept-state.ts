@@ -7,7 +7,10 @@
 // (<sha256>.done) only after all its bytes were written and flushed by an unpack whose digest
 // matched; a copy without its mark is never read. Writing a copy removes every other build's.
 
-const FOLDER = 'lab-kept-state';
+import { leavePagesUnread, packedMemoryRange, stateInfoLength } from '../../vm/snapshot-layout.ts';
+
+/** The private file system's folder that holds the copy (the e2e tests look into it). */
+export const KEPT_STATE_FOLDER = 'lab-kept-state';
 /**
  * Read through one small buffer and copied on: a buffer the browser reads a file into keeps its
  * memory after the lab detaches it, until a garbage collection (Chromium: +74 MB resident for as
@@ -38,7 +41,7 @@ export interface Folder {
 export async function keptStateFolder(storage: { getDirectory?(): Promise<unknown> } | undefined = globalThis.navigator?.storage): Promise<Folder | undefined> {
   try {
     const root = (await storage?.getDirectory?.()) as Folder | undefined;
-    return await root?.getDirectoryHandle(FOLDER, { create: true });
+    return await root?.getDirectoryHandle(KEPT_STATE_FOLDER, { create: true });
   } catch {
     return undefined;
   }
@@ -53,28 +56,59 @@ async function exists(folder: Folder, name: string): Promise<boolean> {
   }
 }
 
-/** The kept snapshot named by `sha256`, if a whole one of `rawSize` bytes is there and free to read. */
+/**
+ * The kept snapshot named by `sha256`, if a whole one of `rawSize` bytes is there and free to read.
+ * The guest's pages (~68 of its ~73 MB) are left unread and the file open: the restore reads them
+ * straight into the emulator's memory (snapshot-layout.ts), then lets go of the file.
+ */
 export async function readKeptState(folder: Folder, sha256: string, rawSize: number): Promise<ArrayBuffer | undefined> {
   let handle: SyncHandle | undefined;
+  let handedOn = false;
   try {
     if (!(await exists(folder, `${sha256}.done`))) return undefined;
     // Read-only handles may be open in several tabs at once; where the mode is unknown the handle
     // is exclusive, and a tab that holds it makes this one fail and decompress instead.
-    handle = await (await folder.getFileHandle(`${sha256}.raw`)).createSyncAccessHandle({ mode: 'read-only' });
-    if (handle.getSize() !== rawSize) return undefined;
+    const file = await (await folder.getFileHandle(`${sha256}.raw`)).createSyncAccessHandle({ mode: 'read-only' });
+    handle = file;
+    if (file.getSize() !== rawSize) return undefined;
     const raw = new Uint8Array(rawSize);
     const piece = new Uint8Array(Math.min(READ_PIECE, rawSize));
-    for (let at = 0; at < rawSize; ) {
-      const n = handle.read(piece.subarray(0, Math.min(piece.length, rawSize - at)), { at });
-      if (n <= 0) return undefined;
-      raw.set(piece.subarray(0, n), at);
-      at += n;
+    const readRange = (from: number, to: number) => {
+      for (let at = from; at < to; ) {
+        const n = file.read(piece.subarray(0, Math.min(piece.length, to - at)), { at });
+        if (n <= 0) throw new Error('the kept snapshot is shorter than its size');
+        raw.set(piece.subarray(0, n), at);
+        at += n;
+      }
+    };
+    readRange(0, Math.min(16, rawSize));
+    const infoLength = stateInfoLength(raw.buffer);
+    const memory = infoLength === undefined ? undefined : (readRange(16, 16 + infoLength), packedMemoryRange(raw.buffer));
+    if (!memory) {
+      readRange(Math.min(16 + (infoLength ?? 0), rawSize), rawSize);
+      return raw.buffer;
     }
-    return raw.buffer;
+    readRange(16 + infoLength!, memory.offset);
+    readRange(memory.offset + memory.length, rawSize);
+    handedOn = true;
+    return leavePagesUnread(raw.buffer, {
+      read(into, at) {
+        for (let done = 0; done < into.length; ) {
+          const n = file.read(into.subarray(done), { at: at + done });
+          if (n <= 0) {
+            // Never read again: the next visit decompresses and writes a new copy.
+            void folder.removeEntry(`${sha256}.done`).catch(() => undefined);
+            throw new Error('The snapshot kept on this device could not be read whole. Reload the page: it will unpack the snapshot again.');
+          }
+          done += n;
+        }
+      },
+      close: () => file.close(),
+    });
   } catch {
     return undefined;
   } finally {
-    handle?.close();
+    if (!handedOn) handle?.close();
   }
 }
 

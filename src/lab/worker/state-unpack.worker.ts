@@ -29,6 +29,8 @@ async function unpack(compressed: ArrayBuffer, wasm: ArrayBuffer, state: StateFi
   try {
     const digest = sha256Hex(compressed); // hashed on WebCrypto's thread while this one decodes
     const module = WebAssembly.compile(wasm);
+    // Both are awaited below, after the writer: a failure meanwhile is not an unhandled one.
+    for (const pending of [digest, module]) pending.catch(() => undefined);
     keep = await keptStateFolder().then((folder) => folder && keepStateWriter(folder, state.sha256, state.rawSize));
     let piece = new ArrayBuffer(PIECE);
     for (const view of decodeState(await module, new Uint8Array(compressed), state.rawSize, PIECE)) {
