@@ -174,43 +174,6 @@ test('a worker prepared as the page renders is the one the start uses; preparing
   assert.equal(status(), 'ready');
 });
 
-test('the prepared worker starts its machine at once; the store hears of it, in order, once start() takes the worker', async () => {
-  let machineStarts = 0;
-  const machine = fakeMachine();
-  const start = machine.start;
-  machine.start = () => {
-    machineStarts++;
-    return start();
-  };
-  const { client, sent } = labWith(machine);
-  const seen: LabStatus[] = [];
-  const unsubscribe = useLabStore.subscribe((s) => seen.push(s.status));
-  client.prepareWorker();
-  await until('the machine started before start() was called', () => machineStarts === 1);
-  await turn();
-  assert.equal(status(), 'idle', 'the store is not touched while the page renders');
-  await client.start();
-  unsubscribe();
-  assert.equal(machineStarts, 1);
-  assert.equal(sent('start').length, 1, 'one start request, the early one');
-  assert.deepEqual(
-    seen.filter((x, i) => x !== seen[i - 1]),
-    ['downloading', 'ready'],
-  );
-  assert.deepEqual(useLabStore.getState().progress, { loaded: 10, total: 10 }, "the start's progress event, sent before start(), reached the store");
-});
-
-test('a prepared worker whose early start failed fails the start() that takes it, with its reason', async () => {
-  const machine = fakeMachine({ start: async () => Promise.reject(Object.assign(new Error('The lab files are from another build: reload the page.'), { code: 'stale-image' })) });
-  const { client } = labWith(machine);
-  client.prepareWorker();
-  await turn();
-  await turn();
-  await client.start();
-  assert.equal(status(), 'error');
-  assert.match(useLabStore.getState().error?.message ?? '', /another build/);
-});
-
 test('warmedUp (what holds back the service worker) is false from a start or reset until its warm-up ends, failed or not', async () => {
   let release: (r: { exitCode: number; stdout: string; stderr: string; durationMs: number }) => void = () => {};
   const machine = fakeMachine({ run: (script) => (script === 'warm' ? new Promise((res) => (release = res)) : ok()) });

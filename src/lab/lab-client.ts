@@ -42,12 +42,6 @@ function createBrowserWorker(): LabWorker {
   return new Worker(new URL('./worker/lab.worker.ts', import.meta.url), { type: 'module', name: 'lab-machine' });
 }
 
-/** The start request: ?lab-jit=off|lab|v86|<pages>,<blocks> picks v86's JIT setting (the benchmark compares them in this page). */
-function startRequest(): Omit<Extract<Request, { type: 'start' }>, 'id'> {
-  const jit = new URLSearchParams(location.search).get('lab-jit') ?? undefined;
-  return { type: 'start', base: new URL(VM_BASE, location.href).href, jit };
-}
-
 const inWords = (ms: number) => (ms >= 60_000 ? `${ms / 60_000} minute${ms === 60_000 ? '' : 's'}` : `${ms / 1000} s`);
 
 const startTimedOut = (ms: number): LabProblem => ({
@@ -71,14 +65,6 @@ function toProblem(e: unknown): LabProblem {
 
 const toError = (problem: LabProblem) => new RemoteLabError({ name: 'LabError', ...problem });
 
-/** A start asked of the page's first worker as the page renders: its messages, kept until start() takes the worker. */
-interface EarlyStart {
-  messages: FromWorker[];
-  reply: Promise<unknown>;
-  /** start() took the worker: its own listener has it from now on. */
-  taken(): void;
-}
-
 type ConsoleListener = (bytes: Uint8Array) => void;
 type ReadyWaiter = { resolve: () => void; reject: (e: Error) => void };
 
@@ -100,7 +86,7 @@ export class LabClient {
    * and run, which neither then waits for. The first is made as the lesson page renders, the next
    * reset's once the lab has warmed up.
    */
-  private spare?: { worker: LabWorker; failed: boolean; early?: EarlyStart };
+  private spare?: { worker: LabWorker; failed: boolean };
   private requests = new Requests();
   private consoleListeners = new Set<ConsoleListener>();
   private resetListeners = new Set<() => void>();
@@ -145,13 +131,9 @@ export class LabClient {
     }
     const run = ++this.run;
     try {
-      const early = this.spare && !this.spare.failed ? this.spare.early : undefined;
       this.openWorker();
       useLabStore.getState().set({ status: 'downloading', error: null, warmedUp: false });
-      early?.taken();
-      for (const msg of early?.messages ?? []) this.onMessage(msg);
-      const started = early ? early.reply : this.startMachine();
-      await this.withinTimeLimit(started, this.startTimeoutMs, startTimedOut(this.startTimeoutMs), { extendOnProgress: true });
+      await this.withinTimeLimit(this.startMachine(), this.startTimeoutMs, startTimedOut(this.startTimeoutMs), { extendOnProgress: true });
       this.hasMachine = true;
       await this.afterReady(run);
     } catch (e) {
@@ -161,7 +143,9 @@ export class LabClient {
 
   /** Asks the current worker to start its machine from the snapshot. */
   private async startMachine(): Promise<void> {
-    await this.ask<'start'>(startRequest());
+    // ?lab-jit=off|lab|v86|<pages>,<blocks> picks v86's JIT setting: the benchmark compares them in this page.
+    const jit = new URLSearchParams(location.search).get('lab-jit') ?? undefined;
+    await this.ask<'start'>({ type: 'start', base: new URL(VM_BASE, location.href).href, jit });
   }
 
   private openWorker(): void {
@@ -184,28 +168,7 @@ export class LabClient {
    * lesson page calls this as it renders; start() comes after, from an effect, and takes it).
    */
   prepareWorker(): void {
-    if (this.worker || this.started || typeof WebAssembly === 'undefined') return;
-    this.makeSpare();
-    this.startEarly();
-  }
-
-  /**
-   * Asks the page's first worker to start at once: the request waits in the worker's queue until
-   * its scripts have run, where the terminal's effect, which calls start(), came 50-130 ms after
-   * that in Chromium here. The store hears of it only once start() takes the worker.
-   */
-  private startEarly(): void {
-    const spare = this.spare;
-    if (!spare || spare.early) return;
-    const messages: FromWorker[] = [];
-    let taken = false;
-    spare.worker.addEventListener('message', (e) => {
-      if (!taken) messages.push(e.data);
-    });
-    const { message, reply } = this.requests.open<'start'>(startRequest());
-    reply.catch(() => undefined); // start() awaits it: a failure before then is not an unhandled one
-    spare.worker.postMessage(message);
-    spare.early = { messages, reply, taken: () => (taken = true) };
+    if (!this.worker && !this.started && typeof WebAssembly !== 'undefined') this.makeSpare();
   }
 
   private prepareSpare(): void {
