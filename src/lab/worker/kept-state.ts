@@ -1,7 +1,8 @@
 // The snapshot kept unpacked on this device, in the origin's private file system (OPFS), by the
-// worker that first decompressed it. A later visit or a reset reads its ~75 MB straight into
-// memory (~0.1 s in Chromium here) instead of reading 20 MB from the cache and decompressing them
-// (~1 s: v86's decoder runs at ~90 MB/s). It costs the device the raw size once, never the network.
+// worker that first decompressed it. A later visit or a reset reads it (~75 MB: ~5 MB at once,
+// the guest's pages during the restore, straight into the emulator's memory) instead of reading
+// 20 MB from the cache and decompressing them (~1 s: v86's decoder runs at ~90 MB/s). It costs
+// the device the raw size once, never the network.
 //
 // A copy is named by the compressed file's sha256, as the manifest lists it, and marked whole
 // (<sha256>.done) only after all its bytes were written and flushed by an unpack whose digest
