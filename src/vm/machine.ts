@@ -103,7 +103,6 @@ function concat(parts: Uint8Array[]): Uint8Array {
   return out;
 }
 
-/** Frees a buffer's memory now (ArrayBuffer.prototype.transfer detaches it); a no-op where it is missing. */
 /**
  * What v86's unpack_memory does, from where the snapshot is kept: each run of non-zero pages read
  * straight to its place in the guest's memory. The memory is new, so zero but for the BIOS area.
@@ -125,6 +124,7 @@ function readPages(cpu: GuestCpu, bitmap: { get(page: number): number | boolean 
   }
 }
 
+/** Frees a buffer's memory now (ArrayBuffer.prototype.transfer detaches it); a no-op where it is missing. */
 function detach(buffer: ArrayBuffer): void {
   (buffer as ArrayBuffer & { transfer?(length: number): ArrayBuffer }).transfer?.(0);
 }
@@ -305,12 +305,13 @@ export class LabMachine {
     const unpack = cpu?.unpack_memory;
     // v86 slices every buffer out of the snapshot before restoring: the guest's pages are copied
     // from the snapshot itself instead (0.25-0.3 s less in Chromium, and no 68 MB buffer).
-    const memory = packedMemoryRange(state);
-    const direct = cpu && zero && unpack && memory;
-    // A kept snapshot left its pages on the device (kept-state.ts): read there, straight into the
-    // emulator's memory, skipping a 68 MB buffer's first touch (~12 µs a page here); into the
-    // snapshot itself where it is kept for resets, or v86 is not the one this driver knows.
+    // A kept snapshot left its pages on the device (kept-state.ts), and found them already: read
+    // there, straight into the emulator's memory, skipping a 68 MB buffer's first touch (~12 µs a
+    // page here); into the snapshot itself where it is kept for resets, or v86 is not the one this
+    // driver knows.
     let pages = unreadPages(state);
+    const memory = pages?.range ?? packedMemoryRange(state);
+    const direct = cpu && zero && unpack && memory;
     if (pages && memory && (!direct || this.opts.keepSnapshot !== false)) {
       try {
         pages.read(new Uint8Array(state, memory.offset, memory.length), memory.offset);

@@ -26,7 +26,7 @@ test('says nothing for what it does not know: a compressed state, another format
 test('a snapshot that left its pages unread says where to read them; others say nothing', () => {
   const s = fakeSnapshot(sized(33, 4096)).bytes;
   assert.equal(unreadPages(s), undefined);
-  const pages = { read() {}, close() {} };
+  const pages = { range: { offset: 0, length: 4096 }, read() {}, close() {} };
   assert.equal(leavePagesUnread(s, pages), s);
   assert.equal(unreadPages(s), pages);
 });

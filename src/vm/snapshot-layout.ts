@@ -24,7 +24,7 @@ type BufferRef = { __state_type__?: string; buffer_id?: number };
  */
 export function packedMemoryRange(state: ArrayBuffer): ByteRange | undefined {
   const infoLength = stateInfoLength(state);
-  if (infoLength === undefined || 16 + infoLength > state.byteLength) return undefined;
+  if (infoLength === undefined) return undefined;
   let info: { state?: unknown; buffer_infos?: ByteRange[] };
   try {
     info = JSON.parse(new TextDecoder().decode(new Uint8Array(state, 16, infoLength)));
@@ -55,6 +55,8 @@ export function stateInfoLength(head: ArrayBuffer, totalLength = head.byteLength
 
 /** The guest's pages of a snapshot, where it is kept: read on demand. */
 export interface SnapshotPages {
+  /** Where the pages lie in the snapshot (its info block is parsed once, by whoever left them). */
+  readonly range: ByteRange;
   /** Fills `into` with the snapshot's bytes from offset `at`, whole, or throws. */
   read(into: Uint8Array, at: number): void;
   /** The restore is over (or failed): let go of the file. */

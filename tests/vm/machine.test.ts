@@ -227,6 +227,7 @@ class UnpackedStateAssets implements AssetSource {
     const onDevice = raw.slice(memory.offset, memory.offset + memory.length);
     raw.fill(0, memory.offset, memory.offset + memory.length);
     return leavePagesUnread(raw.buffer, {
+      range: memory,
       read: (into, from) => {
         this.pageReads.calls++;
         this.pageReads.bytes += into.length;

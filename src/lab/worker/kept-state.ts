@@ -82,17 +82,21 @@ export async function readKeptState(folder: Folder, sha256: string, rawSize: num
         at += n;
       }
     };
-    readRange(0, Math.min(16, rawSize));
-    const infoLength = stateInfoLength(raw.buffer);
-    const memory = infoLength === undefined ? undefined : (readRange(16, 16 + infoLength), packedMemoryRange(raw.buffer));
+    // The header and info block first: they say where the guest's pages lie.
+    const headEnd = Math.min(16, rawSize);
+    readRange(0, headEnd);
+    const infoEnd = headEnd + (stateInfoLength(raw.buffer) ?? 0);
+    readRange(headEnd, infoEnd);
+    const memory = infoEnd > headEnd ? packedMemoryRange(raw.buffer) : undefined;
     if (!memory) {
-      readRange(Math.min(16 + (infoLength ?? 0), rawSize), rawSize);
+      readRange(infoEnd, rawSize);
       return raw.buffer;
     }
-    readRange(16 + infoLength!, memory.offset);
+    readRange(infoEnd, memory.offset);
     readRange(memory.offset + memory.length, rawSize);
     handedOn = true;
     return leavePagesUnread(raw.buffer, {
+      range: memory,
       read(into, at) {
         for (let done = 0; done < into.length; ) {
           const n = file.read(into.subarray(done), { at: at + done });
