@@ -80,6 +80,26 @@ test('start: downloading, then ready once the worker replies', async () => {
   assert.equal(sent('start').length, 1);
 });
 
+test('the prompt: the worker has the console print one as it restores; the page types nothing and marks it once the lab is ready', async () => {
+  // The console spoke during the start (its output is replayed once the machine runs): the prompt is
+  // marked with the ready, not at a keystroke's answer.
+  const printed = new TextEncoder().encode('\r\n# ');
+  const { client, sent } = labWith(fakeMachine({ onConsole: (fn, replay) => (replay && fn(printed), () => {}) }));
+  await client.start();
+  assert.equal(status(), 'ready');
+  assert.equal(typeof useLabStore.getState().promptAtMs, 'number');
+  assert.deepEqual(sent('console-in'), [], 'the page pressed a key in the learner\'s console');
+
+  // A console that prints nothing before the ready: the prompt waits for its first output.
+  useLabStore.getState().set({ promptAtMs: null });
+  let speak: (bytes: Uint8Array) => void = () => {};
+  const quiet = labWith(fakeMachine({ onConsole: (fn) => ((speak = fn), () => {}) }));
+  await quiet.client.start();
+  assert.equal(useLabStore.getState().promptAtMs, null);
+  speak(printed);
+  await until('the prompt to be marked', () => useLabStore.getState().promptAtMs !== null);
+});
+
 test('hung, then recovered: a check that waited for the lab runs and passes', async () => {
   const machine = fakeMachine({ run: (script) => ok(`ran ${script}`) });
   const { client, sent } = labWith(machine);

@@ -101,6 +101,8 @@ export class LabClient {
   private run = 0;
   private readyWaiters: ReadyWaiter[] = [];
   private sawPrompt = false;
+  /** The console has printed something (the prompt the worker asks for as it restores). */
+  private consoleSpoke = false;
   /** The shell's prompt marks (OSC 133) in the console output: when a typed command ends. */
   private marks = new PromptMarkScanner((m) => this.onPromptMark(m));
   private commandEndWaiters = new Set<(end: CommandEnd | null) => void>();
@@ -254,6 +256,7 @@ export class LabClient {
         this.requests.settle(msg);
         return;
       case 'console-out':
+        this.consoleSpoke = true;
         if (!this.sawPrompt && lab.status === 'ready') this.markPrompt();
         this.marks.push(msg.bytes);
         for (const fn of this.consoleListeners) fn(msg.bytes);
@@ -307,8 +310,9 @@ export class LabClient {
     if (this.setupOnRestore) await this.runSetup();
     if (run !== this.run) return; // a reset began, or the lab failed, while the setup ran
     this.markReady();
-    // The restored shell already printed its prompt before the page listened: nudge it to print one.
-    this.writeConsole('\r');
+    // The worker pressed Enter in the console as it restored (promptOnRestore): the prompt may be
+    // there already; if not, its first output marks it.
+    if (!this.sawPrompt && this.consoleSpoke) this.markPrompt();
     // Not awaited: the learner has the prompt. A reset ends it with its worker.
     const warmedUp = () => {
       if (run !== this.run) return;

@@ -47,6 +47,11 @@ export interface StartOptions {
    * its machine lets the 40 MB go once restored.
    */
   keepSnapshot?: boolean;
+  /**
+   * After a restore, press Enter in the console as the agent is asked whether it is there, so the
+   * console's shell prints a prompt meanwhile (the page's terminal starts empty), not after.
+   */
+  promptOnRestore?: boolean;
 }
 
 /** Limits on what v86 compiles as one wasm module (its set_jit_config). */
@@ -431,6 +436,7 @@ export class LabMachine {
 
   /** After a restore: the agent was idle in the snapshot, so one ping shows the machine runs. */
   private async afterRestore(t0: number, timeoutMs: number): Promise<void> {
+    if (this.opts.promptOnRestore) this.writeConsole('\r');
     const pong = await this.ping(timeoutMs, this.opts.syncClock === false ? undefined : Date.now() / 1000).catch(() => {
       throw new BootTimeoutError('answer after restoring its snapshot', timeoutMs / 1000, this.kernelLog(15));
     });

@@ -10,5 +10,5 @@ import { workerUnpacker } from './state-unpack.ts';
 
 serveLab(self as unknown as Port, (base, jit) =>
   // A reset is a new worker (lab-client.ts): this machine needs no copy of the snapshot once restored.
-  new LabMachine({ assets: new VerifiedAssets(new CachedAssets(new HttpAssets(base)), v86Package.version, workerUnpacker()), jit: parseJitSetting(jit) ?? BROWSER_JIT, keepSnapshot: false }),
+  new LabMachine({ assets: new VerifiedAssets(new CachedAssets(new HttpAssets(base)), v86Package.version, workerUnpacker()), jit: parseJitSetting(jit) ?? BROWSER_JIT, keepSnapshot: false, promptOnRestore: true }),
 );
