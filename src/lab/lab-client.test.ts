@@ -100,6 +100,38 @@ test('the prompt: the worker has the console print one as it restores; the page 
   await until('the prompt to be marked', () => useLabStore.getState().promptAtMs !== null);
 });
 
+test('the prompt is usable once the restored machine runs: marked, and taking keys, before the agent\'s first answer makes the lab ready; after it, where a setup must run first', async () => {
+  for (const setupFirst of [false, true]) {
+    useLabStore.getState().set({ promptAtMs: null });
+    let answer: (() => void) | undefined;
+    let speak: (bytes: Uint8Array) => void = () => {};
+    const typed: string[] = [];
+    const machine: FakeMachine = fakeMachine({
+      start: async () => {
+        machine.events.emit('running', undefined);
+        await new Promise<void>((resolve) => (answer = resolve));
+      },
+      onConsole: (fn) => ((speak = fn), () => {}),
+      writeConsole: (bytes) => void typed.push(new TextDecoder().decode(bytes)),
+    });
+    const { client } = labWith(machine);
+    if (setupFirst) await client.setLessonSetup('rm -f /tmp/x', true);
+    const started = client.start();
+    await until('the machine to run', () => answer !== undefined);
+    speak(new TextEncoder().encode('\r\n# '));
+    client.writeConsole('ls\r');
+    await until('the keys to reach the machine', () => typed.includes('ls\r'));
+    await turn();
+    await turn();
+    assert.notEqual(status(), 'ready');
+    assert.equal(useLabStore.getState().promptAtMs === null, setupFirst, setupFirst ? 'the prompt was marked before the setup ran' : 'the prompt was not marked before the answer');
+    answer!();
+    await started;
+    assert.equal(status(), 'ready');
+    assert.equal(typeof useLabStore.getState().promptAtMs, 'number');
+  }
+});
+
 test('hung, then recovered: a check that waited for the lab runs and passes', async () => {
   const machine = fakeMachine({ run: (script) => ok(`ran ${script}`) });
   const { client, sent } = labWith(machine);

@@ -103,6 +103,8 @@ export class LabClient {
   private sawPrompt = false;
   /** The console has printed something (the prompt the worker asks for as it restores). */
   private consoleSpoke = false;
+  /** The restored machine runs and its console takes keys (the agent may not have answered yet). */
+  private consoleLive = false;
   /** The shell's prompt marks (OSC 133) in the console output: when a typed command ends. */
   private marks = new PromptMarkScanner((m) => this.onPromptMark(m));
   private commandEndWaiters = new Set<(end: CommandEnd | null) => void>();
@@ -132,6 +134,7 @@ export class LabClient {
       return;
     }
     const run = ++this.run;
+    this.consoleLive = false; // until the new machine says it runs
     try {
       this.openWorker();
       useLabStore.getState().set({ status: 'downloading', error: null, warmedUp: false });
@@ -257,7 +260,7 @@ export class LabClient {
         return;
       case 'console-out':
         this.consoleSpoke = true;
-        if (!this.sawPrompt && lab.status === 'ready') this.markPrompt();
+        if (!this.sawPrompt && (lab.status === 'ready' || this.promptBeforeReady())) this.markPrompt();
         this.marks.push(msg.bytes);
         for (const fn of this.consoleListeners) fn(msg.bytes);
         return;
@@ -269,6 +272,9 @@ export class LabClient {
             return;
           case 'restoring':
             if (lab.status !== 'resetting') lab.set({ status: 'restoring' });
+            return;
+          case 'running':
+            this.consoleLive = true;
             return;
           case 'hung':
             // Only a running lab can hang: during a start or reset, their own time limits apply.
@@ -298,6 +304,14 @@ export class LabClient {
     this.run++; // ends the start or reset under way: its setup, cut short, must not declare the lab ready
     useLabStore.getState().set({ status: 'error', error: problem });
     for (const w of this.readyWaiters.splice(0)) w.reject(toError(problem));
+  }
+
+  /**
+   * A prompt the console prints once the machine runs is usable before the agent's first answer
+   * makes the lab ready: keys typed go to the guest. Unless the lesson's setup must run first.
+   */
+  private promptBeforeReady(): boolean {
+    return this.consoleLive && !(this.setupOnRestore && this.setupScript);
   }
 
   private markPrompt(): void {
@@ -371,6 +385,7 @@ export class LabClient {
       return;
     }
     const run = ++this.run;
+    this.consoleLive = false; // until the new machine says it runs
     useLabStore.getState().set({ status: 'resetting', error: null, warmedUp: false });
     for (const fn of this.resetListeners) fn();
     // The console's shell is a new one: nothing typed before will end.

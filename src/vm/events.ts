@@ -5,6 +5,8 @@ export interface LabEvents {
   progress: { loaded: number; total: number; file: string };
   /** The emulator runs the restored state, or the kernel is booting. */
   restoring: void;
+  /** The restored emulator runs: its console takes keys, though the agent has not answered yet. */
+  running: void;
   /** The guest agent answered: a shell and commands work. */
   booted: { ms: number };
   /** containerd answers. */

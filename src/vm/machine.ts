@@ -288,6 +288,7 @@ export class LabMachine {
     if (this.stateBuffer) {
       await this.restoreSnapshot(emulator, this.stateBuffer);
       void emulator.run();
+      this.events.emit('running', undefined);
     }
     const previous = this.fileCache;
     this.fileCache = new FileCache(emulator.fs9p.storage, this.opts.fileCacheBytes ?? 48 * 1024 * 1024, this.fileCounters);

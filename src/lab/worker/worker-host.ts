@@ -18,11 +18,11 @@ export interface Port {
   addEventListener(type: 'message', fn: (e: MessageEvent<ToWorker>) => void): void;
 }
 
-const EVENTS: Array<keyof LabEvents> = ['progress', 'restoring', 'booted', 'ready', 'hung', 'recovered', 'crashed'];
+const EVENTS: Array<keyof LabEvents> = ['progress', 'restoring', 'running', 'booted', 'ready', 'hung', 'recovered', 'crashed'];
 
 export function serveLab(port: Port, create: (base: string, jit?: string) => MachineLike): void {
   let machine: MachineLike | undefined;
-  // The driver's console calls need a running emulator; until start() finishes, keystrokes are dropped.
+  // The driver's console calls need a running emulator; until then keystrokes are dropped.
   let running = false;
   let size: { cols: number; rows: number } | undefined;
   const reply = (id: number, work: () => Promise<unknown>) =>
@@ -35,6 +35,16 @@ export function serveLab(port: Port, create: (base: string, jit?: string) => Mac
     return machine;
   };
 
+  // The console goes to the page, and takes its keys, from the moment the emulator runs: a restored
+  // shell prints its prompt before the agent has answered (or once the start ends, for a machine
+  // that does not say when it runs).
+  const attachConsole = (m: MachineLike) => {
+    if (running || machine !== m) return;
+    running = true;
+    m.onConsole((bytes) => port.postMessage({ type: 'console-out', bytes }), true);
+    if (size) m.resizeConsole(size.cols, size.rows);
+  };
+
   port.addEventListener('message', ({ data: msg }) => {
     switch (msg.type) {
       case 'start':
@@ -43,15 +53,15 @@ export function serveLab(port: Port, create: (base: string, jit?: string) => Mac
           const m = create(msg.base, msg.jit);
           machine = m;
           for (const event of EVENTS) m.events.on(event, (payload) => port.postMessage({ type: 'event', event, payload } as FromWorker));
+          m.events.on('running', () => attachConsole(m));
           try {
             await m.start();
           } catch (e) {
             machine = undefined;
+            running = false;
             throw e;
           }
-          running = true;
-          m.onConsole((bytes) => port.postMessage({ type: 'console-out', bytes }), true);
-          if (size) m.resizeConsole(size.cols, size.rows);
+          attachConsole(m);
         });
       case 'exec':
         return void reply(msg.id, () => need().exec(msg.script, { timeout: msg.timeout }));
